@@ -1,0 +1,1 @@
+../src/stepscope/demo/rl_math.py
