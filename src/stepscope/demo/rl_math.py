@@ -209,9 +209,11 @@ def train(config: RLConfig, log: MetricsLog) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """CLI: train one configuration and log it to a stepscope run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--config", choices=sorted(CONFIGS), default="steady")
+    parser.add_argument(
+        "--config", choices=sorted(CONFIGS), default="steady", help="which configuration to train"
+    )
     parser.add_argument("--steps", type=int, default=None, help="override the step count")
-    parser.add_argument("--project", default="rl-math")
+    parser.add_argument("--project", default="rl-math", help="stepscope project to log into")
     parser.add_argument("--name", default=None, help="run name (default: the config name)")
     args = parser.parse_args(argv)
 
