@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { formatAge, formatDuration, formatStep, formatValue, formatX, xColumnName, xKind, xLabel } from "./format";
+
+describe("formatValue", () => {
+  it("formats compactly", () => {
+    expect(formatValue(0.123456)).toBe("0.1235");
+    expect(formatValue(12345.678)).toBe("12350");
+    expect(formatValue(0)).toBe("0");
+    expect(formatValue(1.5e-7)).toBe("1.5e-7");
+    expect(formatValue(2e9)).toBe("2e+9");
+    expect(formatValue(null)).toBe("NaN");
+    expect(formatValue(undefined)).toBe("");
+  });
+});
+
+describe("durations and steps", () => {
+  it("formatDuration", () => {
+    expect(formatDuration(0)).toBe("0s");
+    expect(formatDuration(1.25)).toBe("1.25s");
+    expect(formatDuration(75)).toBe("1m 15s");
+    expect(formatDuration(3725)).toBe("1h 2m");
+    expect(formatDuration(90000)).toBe("1d 1h");
+    expect(formatDuration(120)).toBe("2m");
+  });
+  it("formatStep", () => {
+    expect(formatStep(30)).toBe("30");
+    expect(formatStep(null)).toBe("");
+  });
+  it("formatAge", () => {
+    expect(formatAge(100, 110)).toBe("just now");
+    expect(formatAge(0, 3600 * 3)).toBe("3h ago");
+    expect(formatAge(null, 0)).toBe("");
+  });
+});
+
+describe("x axis", () => {
+  it("kinds and labels", () => {
+    expect(xKind("metric:train/tokens")).toBe("metric");
+    expect(xKind("bogus")).toBe("step");
+    expect(xLabel("metric:train/tokens")).toBe("train/tokens");
+    expect(xLabel("relative")).toBe("Relative time");
+    expect(xColumnName("wall")).toBe("wall_time");
+    expect(xColumnName("step")).toBe("step");
+  });
+  it("formatX", () => {
+    expect(formatX("step", 5)).toBe("5");
+    expect(formatX("relative", 75)).toBe("1m 15s");
+    expect(formatX("metric:t", 1234.5)).toBe("1235");
+    expect(formatX("wall", 0)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  });
+});

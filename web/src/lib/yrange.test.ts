@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { collectFinite, computeYRange, hasClipped, padRange, quantile, robustExtent } from "./yrange";
+
+const auto = { ignoreOutliers: false, log: false, min: null, max: null };
+
+describe("quantile", () => {
+  it("interpolates", () => {
+    expect(quantile([0, 10], 0.5)).toBe(5);
+    expect(quantile([1, 2, 3, 4, 5], 0.25)).toBe(2);
+    expect(quantile([7], 0.99)).toBe(7);
+    expect(quantile([], 0.5)).toBeNaN();
+  });
+});
+
+describe("collectFinite", () => {
+  it("drops null, undefined, NaN, inf; sorts", () => {
+    expect(collectFinite([[3, null, 1], [undefined, NaN, Infinity, 2]])).toEqual([1, 2, 3]);
+  });
+  it("keeps positives only for log", () => {
+    expect(collectFinite([[-1, 0, 0.5, 2]], true)).toEqual([0.5, 2]);
+  });
+});
+
+describe("robustExtent", () => {
+  it("clips an early spike (the seed's entropy)", () => {
+    const entropy = [0.9, 0.13, 0.12, 0.1, 0.09, 0.08, 0.07, 0.08, 0.09, 0.07, 0.06, 0.05, 0.04, 0.03, 0.02];
+    const [lo, hi] = robustExtent([...entropy].sort((a, b) => a - b))!;
+    expect(lo).toBe(0.02);
+    expect(hi).toBeLessThan(0.9);
+    expect(hi).toBeGreaterThanOrEqual(0.13);
+  });
+  it("keeps a real hump (the seed's KL)", () => {
+    const blue = Array.from({ length: 31 }, (_, i) => 1.05 * Math.exp(-((i - 20) ** 2) / 60));
+    const red = Array.from({ length: 31 }, (_, i) => (i < 5 ? i * 0.1 : 0.45 + 0.05 * Math.sin(i)));
+    const sorted = [...blue, ...red].sort((a, b) => a - b);
+    const [, hi] = robustExtent(sorted)!;
+    expect(hi).toBeCloseTo(Math.max(...blue));
+  });
+  it("flat bulk falls back to percentiles", () => {
+    const v = Array.from({ length: 200 }, () => 1);
+    v.push(1000);
+    const [lo, hi] = robustExtent(v.sort((a, b) => a - b))!;
+    expect(lo).toBe(1);
+    expect(hi).toBe(1);
+  });
+});
+
+describe("padRange", () => {
+  it("pads linearly and does not cross zero for non-negative data", () => {
+    expect(padRange(0, 10, false)).toEqual([0, 10.5]);
+    const [a, b] = padRange(-10, 10, false);
+    expect(a).toBeCloseTo(-11);
+    expect(b).toBeCloseTo(11);
+  });
+  it("widens a zero span", () => {
+    expect(padRange(5, 5, false)).toEqual([4.5, 5.5]);
+    expect(padRange(0, 0, false)).toEqual([-1, 1]);
+  });
+  it("pads multiplicatively on log", () => {
+    const [a, b] = padRange(1, 100, true);
+    expect(a).toBeLessThan(1);
+    expect(b).toBeGreaterThan(100);
+    expect(Math.log10(b) - 2).toBeCloseTo(0 - Math.log10(a));
+  });
+});
+
+describe("computeYRange", () => {
+  it("returns null for no data", () => {
+    expect(computeYRange([[null, undefined]], auto)).toBeNull();
+  });
+  it("auto covers everything", () => {
+    const r = computeYRange([[1, 2], [3, null]], auto)!;
+    expect(r[0]).toBeLessThanOrEqual(1);
+    expect(r[1]).toBeGreaterThanOrEqual(3);
+  });
+  it("manual bounds win", () => {
+    expect(computeYRange([[1, 2, 3]], { ...auto, min: 0, max: 10 })).toEqual([0, 10]);
+    const r = computeYRange([[1, 2, 3]], { ...auto, max: 2 })!;
+    expect(r[1]).toBe(2);
+    expect(r[0]).toBeLessThan(2);
+  });
+  it("a manual bound beyond the data opens the other side", () => {
+    const r = computeYRange([[1, 2, 3]], { ...auto, min: 50 })!;
+    expect(r[0]).toBe(50);
+    expect(r[1]).toBeGreaterThan(50);
+  });
+  it("log ignores non-positive values and bounds", () => {
+    const r = computeYRange([[-5, 0, 1, 100]], { ...auto, log: true, min: -3 })!;
+    expect(r[0]).toBeGreaterThan(0);
+    expect(r[1]).toBeGreaterThan(100);
+  });
+  it("manual bounds only, no data", () => {
+    expect(computeYRange([[]], { ...auto, min: 0, max: 1 })).toEqual([0, 1]);
+  });
+});
+
+describe("hasClipped", () => {
+  it("detects off-range values", () => {
+    expect(hasClipped([[1, 5]], [0, 4])).toBe(true);
+    expect(hasClipped([[1, null]], [0, 4])).toBe(false);
+  });
+});

@@ -1,0 +1,110 @@
+// The y range of a panel. Auto by default; "ignore outliers" clips the range to Tukey's
+// far-out fences (Q1 - 3·IQR, Q3 + 3·IQR) so one early spike (an entropy that starts at
+// 2.0 and settles near 0.1) does not flatten the curve, while a real hump that many
+// points follow (a KL peak) stays inside. Quantiles alone (1st–99th) fail here: with 30
+// points per run the 99th percentile is the spike itself.
+
+export interface YRangeOptions {
+  ignoreOutliers: boolean;
+  log: boolean;
+  /** Manual bounds; null = automatic on that side. */
+  min: number | null;
+  max: number | null;
+}
+
+export type Column = readonly (number | null | undefined)[];
+
+const FENCE_K = 3;
+const PAD = 0.05;
+
+/** Linear-interpolated quantile of an ascending array (q in [0, 1]). */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  return a + (b - a) * (pos - lo);
+}
+
+/** Finite values of the columns (positive only when `positive`), ascending. */
+export function collectFinite(columns: readonly Column[], positive = false): number[] {
+  const out: number[] = [];
+  for (const col of columns) {
+    for (const v of col) {
+      if (typeof v === "number" && Number.isFinite(v) && (!positive || v > 0)) out.push(v);
+    }
+  }
+  out.sort((a, b) => a - b);
+  return out;
+}
+
+/** [lo, hi] of the bulk of the data: the extent clipped to the far-out fences. */
+export function robustExtent(sorted: readonly number[]): [number, number] | null {
+  if (sorted.length === 0) return null;
+  const min = sorted[0]!;
+  const max = sorted[sorted.length - 1]!;
+  if (sorted.length < 4) return [min, max];
+  const q1 = quantile(sorted, 0.25);
+  const q3 = quantile(sorted, 0.75);
+  const iqr = q3 - q1;
+  if (iqr <= 0) {
+    // Flat bulk: fall back to percentiles so a few odd points still do not rule the scale.
+    return [quantile(sorted, 0.01), quantile(sorted, 0.99)];
+  }
+  return [Math.max(min, q1 - FENCE_K * iqr), Math.min(max, q3 + FENCE_K * iqr)];
+}
+
+/** Pad [lo, hi] by 5 % on each side (multiplicatively on a log scale); widen a zero span. */
+export function padRange(lo: number, hi: number, log: boolean): [number, number] {
+  if (log) {
+    if (lo <= 0 || hi <= 0) return [lo, hi];
+    if (lo === hi) return [lo / 2, hi * 2];
+    const f = Math.pow(hi / lo, PAD);
+    return [lo / f, hi * f];
+  }
+  if (lo === hi) {
+    const d = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    return [lo - d, hi + d];
+  }
+  const pad = (hi - lo) * PAD;
+  let a = lo - pad;
+  const b = hi + pad;
+  // Do not dip below zero just for padding when the data are all non-negative.
+  if (lo >= 0 && a < 0) a = 0;
+  return [a, b];
+}
+
+/** The y range to draw, or null when there is nothing finite to show (and no manual
+ * bounds). Manual bounds win on their side. */
+export function computeYRange(columns: readonly Column[], opts: YRangeOptions): [number, number] | null {
+  const sorted = collectFinite(columns, opts.log);
+  let auto: [number, number] | null = null;
+  if (sorted.length > 0) {
+    const ext = opts.ignoreOutliers ? robustExtent(sorted) : [sorted[0]!, sorted[sorted.length - 1]!];
+    if (ext) auto = padRange(ext[0], ext[1], opts.log);
+  }
+  const manualMin = opts.min !== null && Number.isFinite(opts.min) && (!opts.log || opts.min > 0) ? opts.min : null;
+  const manualMax = opts.max !== null && Number.isFinite(opts.max) && (!opts.log || opts.max > 0) ? opts.max : null;
+  if (!auto && manualMin === null && manualMax === null) return null;
+  let lo = manualMin ?? auto?.[0] ?? (manualMax !== null ? manualMax - 1 : 0);
+  let hi = manualMax ?? auto?.[1] ?? lo + 1;
+  if (hi <= lo) {
+    // Contradictory manual bound against the data: keep the manual one, open the other.
+    if (manualMin !== null && manualMax === null) hi = opts.log ? lo * 10 : lo + Math.max(1, Math.abs(lo));
+    else if (manualMax !== null && manualMin === null) lo = opts.log ? hi / 10 : hi - Math.max(1, Math.abs(hi));
+    else [lo, hi] = [Math.min(lo, hi), Math.max(lo, hi) + (lo === hi ? 1 : 0)];
+  }
+  return [lo, hi];
+}
+
+/** Does any finite value fall outside the range (so the panel can say "some points are off-chart")? */
+export function hasClipped(columns: readonly Column[], range: [number, number]): boolean {
+  for (const col of columns) {
+    for (const v of col) {
+      if (typeof v === "number" && Number.isFinite(v) && (v < range[0] || v > range[1])) return true;
+    }
+  }
+  return false;
+}
