@@ -1,0 +1,1 @@
+"""The ``stepscope`` command: one module per command group, no business logic."""

@@ -1,0 +1,124 @@
+"""Which run ends better on a metric, by how much, and who led early.
+
+Each run's *end level* is the median of its last ``END_FRACTION`` of bucket means (at
+least one point), so one noisy last point does not decide. When runs end at steps more
+than ``SAME_END_FRACTION`` of the step range apart, they are compared instead at the
+last step they all reach, on their smoothed trends. The best run (by the goal; highest
+when the goal is unknown) is the ``leader`` only when the goal is known and its margin
+over the runner-up exceeds ``DECISIVE_SIGMAS`` x the noise of the two end levels;
+otherwise the finding says the runs end level, or that the goal is unknown.
+
+The *early leader* is the run ahead for most of the first ``EARLY_FRACTION`` of the
+common step range; the text mentions it when it is not the final leader.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from stepscope.insights.align import common_range, grid_over, on_grid
+from stepscope.insights.goals import GoalSource
+from stepscope.insights.model import Finding, Goal, JSONValue
+from stepscope.insights.prepare import Prepared
+from stepscope.insights.wording import better_word, fmt_signed, fmt_value, join_names
+
+END_FRACTION = 0.02
+SAME_END_FRACTION = 0.02
+DECISIVE_SIGMAS = 3.0
+EARLY_FRACTION = 1.0 / 3.0
+
+
+def end_level(p: Prepared) -> tuple[float, float]:
+    """A run's end level and the standard error of that estimate."""
+    k = max(1, math.ceil(END_FRACTION * p.m))
+    return float(np.median(p.mean[-k:])), 1.25 * p.sigma / math.sqrt(k)
+
+
+def early_leader(group: Sequence[Prepared], goal: Goal | None) -> str | None:
+    """The run ahead (by goal; highest if unknown) over most of the early common range."""
+    span = common_range(group)
+    if len(group) < 2 or span is None or span[1] <= span[0]:
+        return None
+    lo, hi = span
+    grid = grid_over(group, lo, lo + EARLY_FRACTION * (hi - lo))
+    curves = np.vstack([on_grid(p, grid) for p in group])
+    best = curves.argmin(axis=0) if goal == "minimize" else curves.argmax(axis=0)
+    return group[int(np.bincount(best, minlength=len(group)).argmax())].run
+
+
+def final_comparison(
+    group: Sequence[Prepared], goal: Goal | None, source: GoalSource
+) -> Finding | None:
+    """The ``final_comparison`` finding for one chart, or None with fewer than two runs."""
+    runs = [p for p in group if p.m]
+    if len(runs) < 2:
+        return None
+    x0 = min(float(p.x[0]) for p in runs)
+    last = [float(p.x[-1]) for p in runs]
+    x_end = max(last)
+    at_step: int | None = None
+    if x_end - min(last) > SAME_END_FRACTION * max(x_end - x0, 1.0):
+        at = min(last)
+        at_step = int(round(at))
+        ends = [(float(np.interp(at, p.x, p.smooth)), 1.25 * p.sigma_smooth) for p in runs]
+    else:
+        ends = [end_level(p) for p in runs]
+    order = sorted(range(len(runs)), key=lambda i: ends[i][0], reverse=goal != "minimize")
+    first, second = order[0], order[1]
+    margin = abs(ends[first][0] - ends[second][0])
+    noise = math.hypot(ends[first][1], ends[second][1])
+    scale = max(abs(ends[first][0]), abs(ends[second][0]))
+    decisive = margin > DECISIVE_SIGMAS * noise and margin > 1e-9 * scale
+    best, runner = runs[first].run, runs[second].run
+    best_value, runner_value = ends[first][0], ends[second][0]
+    metric = runs[0].metric
+    where = f" at step {at_step}, the last step all runs reach" if at_step is not None else ""
+    others = [f"{fmt_value(ends[i][0])} for {runs[i].run}" for i in order[1:]]
+    relative = margin / abs(runner_value) if runner_value != 0 else None
+    leader: str | None = None
+    if goal is None:
+        text = (
+            f"{metric} has no known goal (its name gives no hint), so no run is called "
+            f"better; {best} ends highest{where}: {fmt_value(best_value)} vs "
+            f"{join_names(others)}."
+        )
+    elif not decisive:
+        text = (
+            f"{join_names([runs[i].run for i in order])} end level on {metric}{where} "
+            f"({fmt_value(best_value)} vs {fmt_value(runner_value)}; the gap is within the noise)."
+        )
+    else:
+        leader = best
+        pct = f", {relative:.0%}" if relative is not None else ""
+        text = (
+            f"{best} ends with the {better_word(goal)} {metric}{where}: "
+            f"{fmt_value(best_value)} vs {join_names(others)} "
+            f"({fmt_signed(best_value - runner_value)}{pct})."
+        )
+    early = early_leader(runs, goal)
+    if leader is not None and early is not None and early != leader:
+        text += f" {early} led early, but the lead did not last."
+    detail: dict[str, JSONValue] = {
+        "ends": {runs[i].run: ends[i][0] for i in order},
+        "ranking": [runs[i].run for i in order],
+        "decisive": decisive,
+        "goal_source": source,
+        "relative_margin": relative,
+        "early_leader": early,
+        "at_step": at_step,
+    }
+    return Finding(
+        type="final_comparison",
+        metric=metric,
+        runs=tuple(runs[i].run for i in order),
+        text=text,
+        step=at_step if at_step is not None else int(round(x_end)),
+        value=best_value,
+        leader=leader,
+        margin=margin,
+        goal=goal,
+        detail=detail,
+    )

@@ -1,0 +1,47 @@
+"""The one table of settings, read by the SDK, the server, the CLI and the docs.
+
+Each setting has a name, a default, the environment variable that overrides it and a
+line of help. `docs/settings.md` is generated from this table and a test keeps it true.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    env: str
+    help: str
+
+    def value(self) -> str:
+        return os.environ.get(self.env, self.default)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("dir", "./stepscope", "STEPSCOPE_DIR",
+            "Data directory of the embedded store (SQLite database and write-ahead logs)."),
+    Setting("mode", "online", "STEPSCOPE_MODE",
+            "'online' logs normally; 'disabled' makes every SDK call a no-op."),
+    Setting("server", "", "STEPSCOPE_SERVER",
+            "URL of a stepscope server to log to instead of the local store."),
+    Setting("api_key", "", "STEPSCOPE_API_KEY", "API key sent to a server that requires one."),
+    Setting("flush_interval", "1.0", "STEPSCOPE_FLUSH_INTERVAL",
+            "Seconds between two folds of the write-ahead log into the store."),
+    Setting("wal_segment_mib", "32", "STEPSCOPE_WAL_SEGMENT_MIB",
+            "Size of one write-ahead log segment file, in MiB."),
+    Setting("wal_max_segments", "8", "STEPSCOPE_WAL_MAX_SEGMENTS",
+            "Unfolded segments allowed before log() blocks (with a warning) for the writer."),
+    Setting("host", "127.0.0.1", "STEPSCOPE_HOST", "Address `stepscope serve` listens on."),
+    Setting("port", "5473", "STEPSCOPE_PORT", "Port `stepscope serve` listens on."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The current value of a setting: its environment variable, else its default."""
+    return _BY_NAME[name].value()
