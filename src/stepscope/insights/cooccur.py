@@ -77,9 +77,13 @@ def co_occurrence_findings(
         lo, hi = a.window[0] - slack, a.window[1] + slack
         related: list[tuple[str, str, Finding | None]] = []
         for f in primaries:
-            if f.metric != a.metric and f.step is not None and lo <= f.step <= hi:
-                if all(r[0] != f.metric for r in related):
-                    related.append((f.metric, f.type, f))
+            if (
+                f.metric != a.metric
+                and f.step is not None
+                and lo <= f.step <= hi
+                and all(r[0] != f.metric for r in related)
+            ):
+                related.append((f.metric, f.type, f))
         if a.type != "spike":
             ia = int(np.searchsorted(grid, a.window[0], side="left"))
             ib = int(np.searchsorted(grid, a.window[1], side="right")) - 1
@@ -101,9 +105,9 @@ def co_occurrence_findings(
                         related.append((metric, "plateau", None))
         if not related:
             continue
-        for _, _, f in related:
-            if f is not None:
-                named.add((f.metric, f.type, f.step))
+        for _, _, other in related:
+            if other is not None:
+                named.add((other.metric, other.type, other.step))
         named.add((a.metric, a.type, a.step))
         run = series[0].run
         phrases = [f"its {metric} {_KIND_WORDS[kind]}" for metric, kind, _ in related]
@@ -112,8 +116,8 @@ def co_occurrence_findings(
             f"{join_names(phrases)}."
         )
         relations: list[JSONValue] = [
-            {"metric": metric, "kind": kind, "step": f.step if f is not None else None}
-            for metric, kind, f in related
+            {"metric": metric, "kind": kind, "step": other.step if other is not None else None}
+            for metric, kind, other in related
         ]
         out.append(
             Finding(

@@ -21,9 +21,9 @@ from itertools import combinations
 import numpy as np
 
 from stepscope.insights.align import common_range, grid_over, on_grid
-from stepscope.insights.model import FloatArray, Finding, Goal, IntArray
+from stepscope.insights.model import Finding, FloatArray, Goal, IntArray
 from stepscope.insights.prepare import MIN_DETECT_POINTS, Prepared
-from stepscope.insights.wording import better_word, fmt_value
+from stepscope.insights.wording import better_word
 
 DEADBAND_SIGMAS = 3.0
 DEADBAND_FRACTION = 0.03
@@ -44,7 +44,7 @@ def established_leads(d: FloatArray, delta: float, min_len: int) -> list[tuple[i
     starts = np.concatenate([[0], cuts])
     ends = np.concatenate([cuts - 1, [d.size - 1]])
     segments: list[tuple[int, int, int]] = []
-    for a, b in zip(starts.tolist(), ends.tolist()):
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         sign = int(filled[a])
         if sign == 0 or b - a + 1 < min_len:
             continue
@@ -92,7 +92,7 @@ def crossover_findings(group: Sequence[Prepared], goal: Goal | None) -> list[Fin
         level = max(float(np.abs(curves[i]).max()), float(np.abs(curves[j]).max()))
         delta = max(DEADBAND_SIGMAS * noise, DEADBAND_FRACTION * chart_range, 1e-9 * level)
         leads = established_leads(d, delta, min_len)
-        for old, new in zip(leads, leads[1:]):
+        for old, new in zip(leads, leads[1:], strict=False):
             at = _zero_crossing(grid, d, old[2], new[0])
             held = np.flatnonzero(d[: new[0]] * old[2] > delta)
             since = int(held[-1]) if held.size else old[0]

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from stepscope.insights.model import Finding, Shape
+from stepscope.insights.model import Finding, FindingType, Shape
 from stepscope.insights.prepare import MIN_DETECT_POINTS, Prepared
 from stepscope.insights.shape import EDGE_FRACTION
 from stepscope.insights.wording import fmt_steps, fmt_value
@@ -48,7 +48,7 @@ def _extremum(p: Prepared, sign: float) -> Finding | None:
     step = int(round(float(p.x[j])))
     value = float(p.mean[j])
     window = (int(p.first_step[left]), int(p.last_step[right]))
-    kind = "peak" if sign > 0 else "trough"
+    kind: FindingType = "peak" if sign > 0 else "trough"
     verb = "peaks" if sign > 0 else "bottoms out"
     side = "above" if sign > 0 else "below"
     level = sign * (float(y[i]) - prominence / 2.0)

@@ -72,7 +72,7 @@ def final_comparison(
     noise = math.hypot(ends[first][1], ends[second][1])
     scale = max(abs(ends[first][0]), abs(ends[second][0]))
     decisive = margin > DECISIVE_SIGMAS * noise and margin > 1e-9 * scale
-    best, runner = runs[first].run, runs[second].run
+    best = runs[first].run
     best_value, runner_value = ends[first][0], ends[second][0]
     metric = runs[0].metric
     where = f" at step {at_step}, the last step all runs reach" if at_step is not None else ""

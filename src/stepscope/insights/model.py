@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -57,7 +57,7 @@ SHAPES: tuple[str, ...] = (
     "oscillating",
 )
 
-JSONValue = Union[str, int, float, bool, None, list["JSONValue"], dict[str, "JSONValue"]]
+JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 
 
 def _as_steps(raw: object, where: str) -> IntArray:
@@ -66,7 +66,8 @@ def _as_steps(raw: object, where: str) -> IntArray:
         raise ValueError(f"{where}: steps must be a 1-D array, got {arr.ndim}-D")
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64, copy=False)
-    if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+    integral = arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))
+    if arr.size and integral:
         return arr.astype(np.int64)
     if arr.size == 0:
         return np.zeros(0, dtype=np.int64)

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from stepscope.insights.model import FloatArray, Finding, Shape
+from stepscope.insights.model import Finding, FloatArray, Shape
 from stepscope.insights.prepare import MIN_DETECT_POINTS, Prepared
 from stepscope.insights.smoothing import robust_sigma
 from stepscope.insights.wording import fmt_value, shape_phrase

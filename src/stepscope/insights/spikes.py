@@ -18,9 +18,11 @@ At most ``MAX_SPIKES`` per series are reported, the tallest relative to the thre
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
-from stepscope.insights.model import FloatArray, Finding, IntArray
+from stepscope.insights.model import Finding, FloatArray, IntArray
 from stepscope.insights.prepare import MIN_DETECT_POINTS, Prepared
 from stepscope.insights.smoothing import robust_sigma, rolling_median
 from stepscope.insights.wording import fmt_value
@@ -44,7 +46,7 @@ def _runs(hits: np.ndarray) -> list[tuple[int, int]]:
     breaks = np.flatnonzero(np.diff(idx) > 1)
     starts = idx[np.concatenate([[0], breaks + 1])]
     ends = idx[np.concatenate([breaks, [idx.size - 1]])]
-    return list(zip(starts.tolist(), ends.tolist()))
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
 def _one_side(
@@ -70,7 +72,7 @@ def _one_side(
         value = float(envelope[j])
         step = int(steps[j])
         base = value - sign * float(residual[j])
-        direction = "up" if sign > 0 else "down"
+        direction: Literal["up", "down"] = "up" if sign > 0 else "down"
         text = (
             f"{p.run}'s {p.metric} spikes {direction} to {fmt_value(value)} at step {step} "
             f"(local level {fmt_value(base)})."
