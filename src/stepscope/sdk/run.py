@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from stepscope.errors import StepscopeError
+from stepscope.errors import StepscopeError, StoreUnavailable
 from stepscope.sdk.config import Config, Summary
 from stepscope.sdk.folding import Folder
 from stepscope.sdk.sinks.base import Sink
@@ -203,6 +203,11 @@ class Run:
         with folder.progress:
             while next_segment - folder.position // self._wal.segment_bytes \
                     >= self._max_segments and folder.is_alive():
+                if folder.error is not None:
+                    raise StoreUnavailable(
+                        f"run {self.id}: the write-ahead log is full and the store cannot "
+                        f"be written ({folder.error}); what was logged so far is kept in "
+                        f"{self.dir} and stored when the directory is next opened")
                 if not self._room_warned:
                     self._room_warned = True
                     print(f"stepscope: run {self.id} logs faster than its data can be stored; "
