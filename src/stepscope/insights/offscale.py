@@ -98,7 +98,12 @@ def off_scale_findings(group: Sequence[Prepared]) -> list[Finding]:
                         window=window,
                         value=float(p.mean[j]),
                         direction="up" if side == "above" else "down",
-                        detail={"position": position, "band": [lo, hi], "margin": margin},
+                        detail={
+                            "position": position,
+                            "band": [lo, hi],
+                            "margin": margin,
+                            "excess": (float(p.mean[j]) - (hi if side == "above" else lo)) / margin,
+                        },
                     )
                 )
     return findings

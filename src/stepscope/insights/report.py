@@ -94,11 +94,12 @@ def analyze(series: Sequence[MetricSeries]) -> Report:
     shapes: dict[str, dict[str, Shape]] = {}
     for metric, group in grouped.items():
         goal, source = _chart_goal(metric, group)
-        prepared = [prepare(MetricSeries(s.run, s.metric, s.steps, s.values, goal)) for s in group]
+        given = goal if source == "given" else None
+        prepared = [prepare(MetricSeries(s.run, s.metric, s.steps, s.values, given)) for s in group]
         present = [p for p in prepared if p.m]
         for p in present:
-            trend = trend_finding(p)
             shape = classify_shape(p)
+            trend = trend_finding(p, shape)
             extra = extremum_findings(p, shape) + spike_findings(p)
             findings.append(trend)
             findings.extend(extra)

@@ -112,9 +112,12 @@ def volatility(p: Prepared) -> tuple[float, str]:
     return ratio, label
 
 
-def trend_finding(p: Prepared) -> Finding:
-    """The ``trend`` finding for a prepared series with at least one finite value."""
-    shape = classify_shape(p)
+def trend_finding(p: Prepared, shape: Shape | None = None) -> Finding:
+    """The ``trend`` finding for a prepared series with at least one finite value.
+
+    ``shape`` is :func:`classify_shape` of ``p``, computed here when not given.
+    """
+    shape = classify_shape(p) if shape is None else shape
     vol, vol_label = volatility(p)
     i_lo, i_hi = int(p.lo.argmin()), int(p.hi.argmax())
     start_step, end_step = int(p.first_step[0]), int(p.last_step[-1])

@@ -64,7 +64,7 @@ def robust_sigma(x: FloatArray) -> float:
     return float(MAD_TO_SIGMA * np.median(np.abs(x - med)))
 
 
-def noise_sigma(x: FloatArray, max_samples: int = 20_000) -> float:
+def noise_sigma(x: FloatArray, max_samples: int = 5_000) -> float:
     """Point-to-point noise of ``x`` from robust second differences.
 
     For long arrays the estimate uses ``max_samples`` evenly strided triples, which

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
-from stepscope.insights.model import Goal, Shape
+from stepscope.insights.model import Goal, JSONValue, Shape
 
 SHAPE_PHRASES: dict[str, str] = {
     "rising": "rises",
@@ -14,6 +15,16 @@ SHAPE_PHRASES: dict[str, str] = {
     "hump": "rises to a hump and falls back",
     "dip": "dips and recovers",
     "oscillating": "oscillates",
+}
+
+SHAPE_PHRASES_PLURAL: dict[str, str] = {
+    "rising": "rise",
+    "falling": "fall",
+    "flat": "stay flat",
+    "rise-then-plateau": "rise, then plateau",
+    "hump": "rise to a hump and fall back",
+    "dip": "dip and recover",
+    "oscillating": "oscillate",
 }
 
 
@@ -50,9 +61,9 @@ def fmt_steps(start: int, end: int) -> str:
     return f"step {start}" if start == end else f"steps {start}-{end}"
 
 
-def shape_phrase(shape: Shape) -> str:
-    """The verb phrase for a trend shape (``"rises, then plateaus"``)."""
-    return SHAPE_PHRASES[shape]
+def shape_phrase(shape: Shape, plural: bool = False) -> str:
+    """The verb phrase for a trend shape (``"rises, then plateaus"``; plural ``"rise, ..."``)."""
+    return (SHAPE_PHRASES_PLURAL if plural else SHAPE_PHRASES)[shape]
 
 
 def better_word(goal: Goal | None) -> str:
@@ -65,3 +76,11 @@ def join_names(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def detail_number(detail: Mapping[str, JSONValue], key: str) -> float:
+    """A numeric entry of a finding's ``detail`` as float (NaN when missing or not a number)."""
+    value = detail.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return math.nan
