@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Any
 
 from stepscope.sdk.config import Config, Summary
+from stepscope.sdk.current import clear_current
 
 
 class DisabledRun:
@@ -31,10 +32,7 @@ class DisabledRun:
         pass
 
     def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
-        import stepscope
-
-        if stepscope.run is self:
-            stepscope.run = None
+        clear_current(self)
 
     def __enter__(self) -> DisabledRun:
         return self

@@ -17,6 +17,7 @@ from stepscope import settings
 from stepscope.errors import Conflict, StoreUnavailable
 from stepscope.sdk import run as run_module
 from stepscope.sdk.config import as_mapping
+from stepscope.sdk.current import set_current
 from stepscope.sdk.disabled import DisabledRun
 from stepscope.sdk.folding import recover_dead_writers
 from stepscope.sdk.run import Run
@@ -48,7 +49,7 @@ def init(project: str | None = None, name: str | None = None, id: str | None = N
         active.finish()
     if mode == "disabled":
         disabled = DisabledRun(project or DEFAULT_PROJECT, name, id, as_mapping(config))
-        _set_current(disabled)
+        set_current(disabled)
         return disabled
     project = check_project(project or DEFAULT_PROJECT)
     policy = {None: "never", False: "never", True: "allow", "auto": "allow"}.get(
@@ -74,7 +75,7 @@ def init(project: str | None = None, name: str | None = None, id: str | None = N
               max_segments=int(settings.get("wal_max_segments")),
               flush_interval=float(settings.get("flush_interval")))
     run_module._active.append(run)
-    _set_current(run)
+    set_current(run)
     return run
 
 
@@ -82,22 +83,6 @@ def _metadata() -> dict[str, Any]:
     return {"host": socket.gethostname(), "user": getpass.getuser(), "pid": os.getpid(),
             "python": platform.python_version(), "command": [sys.executable, *sys.argv],
             "cwd": os.getcwd()}
-
-
-def _set_current(run: Run | DisabledRun | None) -> None:
-    import stepscope
-
-    stepscope.run = run
-    stepscope.config = run.config if run is not None else None
-    stepscope.summary = run.summary if run is not None else None
-
-
-def current() -> Run | DisabledRun:
-    import stepscope
-
-    if stepscope.run is None:
-        raise RuntimeError("call stepscope.init() before stepscope.log()")
-    return stepscope.run
 
 
 def _finish_all() -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from stepscope.errors import StepscopeError, StoreUnavailable
 from stepscope.sdk.config import Config, Summary
+from stepscope.sdk.current import clear_current
 from stepscope.sdk.folding import Folder
 from stepscope.sdk.sinks.base import Sink
 from stepscope.sdk.values import flatten, to_float
@@ -262,3 +263,4 @@ _active: list[Run] = []
 def _forget(run: Run) -> None:
     if run in _active:
         _active.remove(run)
+    clear_current(run)
