@@ -11,6 +11,9 @@ this finding says so. It is computed per chart (one metric, all its runs), becau
 * a run's leading (trailing) points that are all off-scale on the same side form an
   ``off_scale`` finding at position ``start`` (``end``), if they are no more than
   ``MAX_SEGMENT`` of the run — a longer stretch is a regime, not an outlier.
+
+The other detectors then work on :func:`on_scale_part`, so an off-chart start neither
+decides a trend's shape nor dwarfs a later hump or spike.
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from stepscope.insights.model import Finding
-from stepscope.insights.prepare import MIN_DETECT_POINTS, Prepared
+from stepscope.insights.prepare import MIN_DETECT_POINTS, Prepared, sliced
 from stepscope.insights.wording import fmt_steps, fmt_value
 
 MIDDLE = (0.2, 0.8)
-SPANS = 1.0
+SPANS = 4.0
 SIGMAS = 6.0
 MAX_SEGMENT = 0.2
 
@@ -107,3 +110,19 @@ def off_scale_findings(group: Sequence[Prepared]) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def on_scale_part(p: Prepared, findings: Sequence[Finding]) -> Prepared:
+    """``p`` without the off-scale start and end named in ``findings`` (other runs' and
+    metrics' findings are ignored). Returns ``p`` itself if too little would be left."""
+    start, stop = 0, p.m
+    for f in findings:
+        if f.type != "off_scale" or f.runs != (p.run,) or f.metric != p.metric or not f.window:
+            continue
+        if f.detail.get("position") == "start":
+            start = max(start, int(np.searchsorted(p.last_step, f.window[1], side="right")))
+        else:
+            stop = min(stop, int(np.searchsorted(p.first_step, f.window[0], side="left")))
+    if stop - start < MIN_DETECT_POINTS or (start == 0 and stop == p.m):
+        return p
+    return sliced(p, start, stop)

@@ -15,7 +15,7 @@ constants; everything after this stage is bounded by ``MAX_BUCKETS``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -83,6 +83,22 @@ class Prepared:
         if i >= self.m:
             return self.m - 1
         return i if self.x[i] - step < step - self.x[i - 1] else i - 1
+
+
+def sliced(p: Prepared, start: int, stop: int) -> Prepared:
+    """Buckets ``start:stop`` of ``p``, keeping its noise estimates and smoothing."""
+    return replace(
+        p,
+        first_step=p.first_step[start:stop],
+        last_step=p.last_step[start:stop],
+        x=p.x[start:stop],
+        mean=p.mean[start:stop],
+        lo=p.lo[start:stop],
+        hi=p.hi[start:stop],
+        lo_step=p.lo_step[start:stop],
+        hi_step=p.hi_step[start:stop],
+        smooth=p.smooth[start:stop],
+    )
 
 
 def _buckets(

@@ -2,10 +2,11 @@
 
 The pipeline is three passes over prepared (bucketed, smoothed) series:
 
-1. per series — ``trend``, ``peak`` / ``trough``, ``spike``;
-2. per chart (one metric, all its runs) — ``off_scale``, ``crossover``,
-   ``final_comparison``;
-3. per run (all its metrics) — ``co_occurrence``.
+1. per chart (one metric, all its runs) — ``off_scale``;
+2. per series — ``trend``, ``peak`` / ``trough``, ``spike``, on the part of the series
+   that is on scale (the trend's start/end/min/max still describe the whole series);
+3. per chart — ``crossover`` (on scale) and ``final_comparison`` (whole series);
+4. per run (all its metrics, on scale) — ``co_occurrence``.
 
 Findings come out grouped by chart in first-seen metric order (runs in first-seen run
 order inside each), followed by the co-occurrences. The analysis is deterministic:
@@ -24,7 +25,7 @@ from stepscope.insights.final import final_comparison
 from stepscope.insights.goals import GoalSource, resolve_goal
 from stepscope.insights.keypoints import KeyPoints, key_points
 from stepscope.insights.model import Finding, FindingType, Goal, MetricSeries, Shape
-from stepscope.insights.offscale import off_scale_findings
+from stepscope.insights.offscale import off_scale_findings, on_scale_part
 from stepscope.insights.prepare import Prepared, prepare
 from stepscope.insights.shape import classify_shape, trend_finding
 from stepscope.insights.spikes import spike_findings
@@ -97,17 +98,19 @@ def analyze(series: Sequence[MetricSeries]) -> Report:
         given = goal if source == "given" else None
         prepared = [prepare(MetricSeries(s.run, s.metric, s.steps, s.values, given)) for s in group]
         present = [p for p in prepared if p.m]
-        for p in present:
-            shape = classify_shape(p)
+        off_scale = off_scale_findings(present)
+        on_scale = [on_scale_part(p, off_scale) for p in present]
+        for p, q in zip(present, on_scale, strict=True):
+            shape = classify_shape(q)
             trend = trend_finding(p, shape)
-            extra = extremum_findings(p, shape) + spike_findings(p)
+            extra = extremum_findings(q, shape) + spike_findings(q)
             findings.append(trend)
             findings.extend(extra)
-            by_run.setdefault(p.run, []).append(p)
+            by_run.setdefault(p.run, []).append(q)
             anomalies.setdefault(p.run, {})[metric] = extra
             shapes.setdefault(p.run, {})[metric] = shape
-        findings.extend(off_scale_findings(present))
-        findings.extend(crossover_findings(present, goal))
+        findings.extend(off_scale)
+        findings.extend(crossover_findings(on_scale, goal))
         final = final_comparison(present, goal, source)
         if final is not None:
             findings.append(final)
