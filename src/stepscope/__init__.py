@@ -22,8 +22,8 @@ from stepscope.errors import (
     StoreUnavailable,
 )
 from stepscope.sdk.config import Config, Summary
-from stepscope.sdk.disabled import DisabledRun
 from stepscope.sdk.current import current as _current
+from stepscope.sdk.disabled import DisabledRun
 from stepscope.sdk.init import init
 from stepscope.sdk.run import Run, StepWarning
 

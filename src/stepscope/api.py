@@ -78,7 +78,7 @@ class ApiRun:
     def __repr__(self) -> str:
         return f"<ApiRun {self.project}/{self.id} {self.name!r} {self.status}>"
 
-    def keys(self) -> list[str]:
+    def metric_keys(self) -> list[str]:
         return [k.key for k in self._store.list_keys(self.project, [self.id])]
 
     def series(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -120,7 +120,7 @@ class ApiRun:
                 yield {n: page[n][i] for n in names}
 
     def _columns(self, keys: Sequence[str] | None) -> dict[str, np.ndarray]:
-        wanted = list(keys) if keys is not None else self.keys()
+        wanted = list(keys) if keys is not None else self.metric_keys()
         series = {k: self.series(k) for k in wanted}
         all_steps = np.unique(np.concatenate(
             [s[0] for s in series.values()] or [np.zeros(0, np.int64)]))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import run_child
 
 import stepscope
 from stepscope.errors import StoreUnavailable
-from tests.conftest import run_child
 
 
 def test_unwritable_data_directory_is_a_clear_error_from_init(tmp_path: Path) -> None:

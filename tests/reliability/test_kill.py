@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.conftest import run_child
 
 import stepscope
-from tests.conftest import run_child
 
 
 def test_sigkill_right_after_the_last_log_loses_nothing(data_dir: Path) -> None:

@@ -25,7 +25,7 @@ def _history(data_dir: Path, run: stepscope.Run) -> dict[str, list[tuple[int, fl
     run.finish(quiet=True)
     api_run = stepscope.Api(data_dir).run(f"unit/{run.id}")
     out = {}
-    for key in api_run.keys():
+    for key in api_run.metric_keys():
         steps, values, _ = api_run.series(key)
         out[key] = list(zip(steps.tolist(), values.tolist(), strict=True))
     return out

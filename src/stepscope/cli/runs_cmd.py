@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -96,8 +97,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                                "'stepscope[pandas]'") from None
         pq.write_table(pa.table({n: columns[n] for n in names}), args.output)
         return 0
-    out = open(args.output, "w", newline="") if args.output else sys.stdout
-    try:
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(args.output, "w", newline="")) if args.output \
+            else sys.stdout
         rows = zip(*(columns[n].tolist() for n in names), strict=True)
         if args.format == "csv":
             writer = csv.writer(out)
@@ -109,7 +111,4 @@ def cmd_export(args: argparse.Namespace) -> int:
                 record = {n: (None if isinstance(v, float) and not math.isfinite(v) else v)
                           for n, v in zip(names, row, strict=True)}
                 out.write(json.dumps(record) + "\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
     return 0

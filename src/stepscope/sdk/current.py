@@ -8,9 +8,9 @@ from typing import Any
 
 def set_current(run: Any) -> None:
     module = sys.modules["stepscope"]
-    module.run = run
-    module.config = run.config if run is not None else None
-    module.summary = run.summary if run is not None else None
+    for name, value in (("run", run), ("config", getattr(run, "config", None)),
+                        ("summary", getattr(run, "summary", None))):
+        setattr(module, name, value)
 
 
 def clear_current(run: Any) -> None:

@@ -3,6 +3,7 @@ the recovery of streams whose writer died."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -145,9 +146,7 @@ def _recover_run(run_dir: Path, sink: Sink, project: str, run_id: str) -> bool:
     for path in run_dir.glob("*.wal"):
         path.unlink(missing_ok=True)
     (run_dir / "lock").unlink(missing_ok=True)
-    try:
+    with contextlib.suppress(OSError):  # not empty: a new writer already started
         run_dir.rmdir()
-    except OSError:
-        pass
     return True
 

@@ -204,7 +204,7 @@ class SqlStore(ABC):
             rows = cur.fetchall()
         # Sections in order of first appearance, keys sorted within a section.
         first_seen: dict[str, int] = {}
-        for key, _, _, first_id in sorted(rows, key=lambda r: r[3]):
+        for key, _, _, _first_id in sorted(rows, key=lambda r: r[3]):
             first_seen.setdefault(section_of(key), len(first_seen))
         rows.sort(key=lambda r: (first_seen[section_of(r[0])], r[0]))
         return [KeyInfo(key, section_of(key), count, last) for key, count, last, _ in rows]
@@ -224,6 +224,15 @@ class SqlStore(ABC):
         groups = split_by_key(batch)
         if batch_id is not None and not 0 <= batch_id.start <= batch_id.end:
             raise InvalidInput("batch range must satisfy 0 <= start <= end", field="start")
+        try:
+            return self._append_locked(project, run_id, groups, batch_id)
+        except BaseException:
+            # The tail cache may hold points of the transaction that just rolled back.
+            self._tails.clear()
+            raise
+
+    def _append_locked(self, project: str, run_id: str, groups: list[KeyPoints],
+                       batch_id: BatchId | None) -> AppendResult:
         with self._transaction() as cur:
             cur.execute(f"SELECT r.pk, r.metrics, r.auto_summary FROM runs r JOIN projects p "
                         f"ON p.id = r.project_id WHERE p.name = ? AND r.run_id = ?"
@@ -422,15 +431,19 @@ class SqlStore(ABC):
     # -- helpers -----------------------------------------------------------------------
 
     def _project_id(self, cur: Cursor, project: str, *, create: bool) -> int:
-        cur.execute("SELECT id FROM projects WHERE name = ?", (project,))
+        # Locked: run creation and workspace saves in one project take turns, so two
+        # replicas cannot both create the same run id or both save workspace version n.
+        cur.execute(f"SELECT id FROM projects WHERE name = ?{self.lock_clause}", (project,))
         row = cur.fetchone()
         if row is not None:
             return int(row[0])
         if not create:
             raise NotFound(f"project {project!r} does not exist")
         now = time.time()
+        # An upsert, because another replica may create the same project concurrently.
         cur.execute("INSERT INTO projects (name, created_at, updated_at) VALUES (?, ?, ?) "
-                    "RETURNING id", (check_project(project), now, now))
+                    "ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+                    (check_project(project), now, now))
         return int(cur.fetchone()[0])
 
     def _run_pk(self, cur: Cursor, project: str, run_id: str) -> int:
