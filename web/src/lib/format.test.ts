@@ -49,3 +49,27 @@ describe("x axis", () => {
     expect(formatX("wall", 0)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
 });
+
+import { durationIncrs, formatTicks, integerIncrs } from "./format";
+
+describe("formatTicks", () => {
+  it("trims like the reference dashboard", () => {
+    expect(formatTicks([0, 0.05, 0.1, 0.15, 0.2], 0.05)).toEqual(["0", "0.05", "0.1", "0.15", "0.2"]);
+    expect(formatTicks([0.25, 0.3, 0.35], 0.05)).toEqual(["0.25", "0.3", "0.35"]);
+    expect(formatTicks([0, 0.2, 0.4, 0.6000000000000001, 1.2], 0.2)).toEqual(["0", "0.2", "0.4", "0.6", "1.2"]);
+    expect(formatTicks([0, 5, 10], 5)).toEqual(["0", "5", "10"]);
+  });
+  it("uses suffixes for large values", () => {
+    expect(formatTicks([0, 50000, 100000], 50000)).toEqual(["0", "50k", "100k"]);
+    expect(formatTicks([1e6, 1.5e6, 2e6], 5e5)).toEqual(["1M", "1.5M", "2M"]);
+    expect(formatTicks([10000, 10500, 11000], 500)).toEqual(["10k", "10.5k", "11k"]);
+    expect(formatTicks([2e7, 4e7], 2e7)).toEqual(["20M", "40M"]);
+  });
+  it("uses exponents for tiny spacings", () => {
+    expect(formatTicks([0, 1e-5, 2e-5], 1e-5)).toEqual(["0", "1e-5", "2e-5"]);
+  });
+  it("increments", () => {
+    expect(integerIncrs().slice(0, 6)).toEqual([1, 2, 5, 10, 20, 25]);
+    expect(durationIncrs()).toContain(3600);
+  });
+});

@@ -100,3 +100,46 @@ export function formatX(x: string, v: number | null | undefined): string {
       return formatValue(v);
   }
 }
+
+const SI: [number, string][] = [
+  [1e12, "T"],
+  [1e9, "G"],
+  [1e6, "M"],
+  [1e3, "k"],
+];
+
+/** Axis tick labels: as many decimals as the tick spacing needs, trailing zeros trimmed
+ * ("0, 0.05, 0.1"); k/M/G suffixes from 10,000 up; exponents for tiny spacings. */
+export function formatTicks(splits: readonly number[], incr: number): string[] {
+  const maxAbs = splits.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  if (maxAbs >= 1e4) {
+    const [div, suffix] = SI.find(([d]) => maxAbs >= d) ?? [1, ""];
+    const dec = Math.max(0, Math.min(6, -Math.floor(Math.log10(incr / div) + 1e-9)));
+    return splits.map((v) => (v === 0 ? "0" : `${trim((v / div).toFixed(dec))}${suffix}`));
+  }
+  if (incr > 0 && incr < 1e-4) return splits.map((v) => (v === 0 ? "0" : v.toExponential(Math.max(0, Math.min(4, Math.ceil(Math.log10(Math.abs(v) / incr) - 1e-9)))).replace(/\.?0+e/, "e")));
+  const dec = incr > 0 ? Math.max(0, Math.min(10, -Math.floor(Math.log10(incr) + 1e-9))) : 2;
+  return splits.map((v) => trim(v.toFixed(dec)));
+}
+
+function trim(s: string): string {
+  if (!s.includes(".")) return s === "-0" ? "0" : s;
+  const t = s.replace(/\.?0+$/, "");
+  return t === "-0" ? "0" : t;
+}
+
+/** Tick increments for integer axes (steps): 1, 2, 5, 10, 20, 25, 50, ... */
+export function integerIncrs(): number[] {
+  const out: number[] = [];
+  for (let mag = 1; mag <= 1e15; mag *= 10) out.push(mag, 2 * mag, 2.5 * mag, 5 * mag);
+  return out.filter((v) => Number.isInteger(v));
+}
+
+/** Tick increments for durations in seconds. */
+export function durationIncrs(): number[] {
+  const s = [1, 2, 5, 10, 15, 30];
+  const m = [1, 2, 5, 10, 15, 30].map((v) => v * 60);
+  const h = [1, 2, 3, 6, 12].map((v) => v * 3600);
+  const d = [1, 2, 7, 14, 30, 60, 90, 180, 365].map((v) => v * 86400);
+  return [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, ...s, ...m, ...h, ...d];
+}

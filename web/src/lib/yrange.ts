@@ -82,7 +82,7 @@ export function computeYRange(columns: readonly Column[], opts: YRangeOptions): 
   const sorted = collectFinite(columns, opts.log);
   let auto: [number, number] | null = null;
   if (sorted.length > 0) {
-    const ext = opts.ignoreOutliers ? robustExtent(sorted) : [sorted[0]!, sorted[sorted.length - 1]!];
+    const ext: [number, number] | null = opts.ignoreOutliers ? robustExtent(sorted) : [sorted[0]!, sorted[sorted.length - 1]!];
     if (ext) auto = padRange(ext[0], ext[1], opts.log);
   }
   const manualMin = opts.min !== null && Number.isFinite(opts.min) && (!opts.log || opts.min > 0) ? opts.min : null;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { escapeHtml, renderInline, renderMarkdown } from "./markdown";
+
+describe("renderInline", () => {
+  it("formats emphasis, code and links", () => {
+    expect(renderInline("**a** *b* `c*d`")).toBe("<strong>a</strong> <em>b</em> <code>c*d</code>");
+    expect(renderInline("[x](https://e.org/a?b=1&c=2)")).toBe('<a href="https://e.org/a?b=1&amp;c=2" rel="noopener noreferrer">x</a>');
+    expect(renderInline("see actor/kl_loss and eval_acc")).toBe("see actor/kl_loss and eval_acc");
+  });
+  it("refuses javascript links and escapes html", () => {
+    expect(renderInline("[x](javascript:alert(1))")).not.toContain("<a");
+    expect(renderInline("<img src=x onerror=alert(1)>")).toBe("&lt;img src=x onerror=alert(1)&gt;");
+  });
+});
+
+describe("renderMarkdown", () => {
+  it("renders the seed-shaped analysis", () => {
+    const html = renderMarkdown("## Line Charts\n### Overview\nThree charts.\nSecond line.\n\n* **Blue:** rises\n* Red: flat\n\n1. one\n2. two");
+    expect(html).toBe(
+      "<h2>Line Charts</h2>\n<h3>Overview</h3>\n<p>Three charts. Second line.</p>\n<ul><li><strong>Blue:</strong> rises</li><li>Red: flat</li></ul>\n<ol><li>one</li><li>two</li></ol>",
+    );
+  });
+  it("keeps code blocks verbatim", () => {
+    expect(renderMarkdown("```\n<b>x</b>\n```")).toBe("<pre><code>&lt;b&gt;x&lt;/b&gt;</code></pre>");
+  });
+  it("escapes", () => {
+    expect(escapeHtml(`<"'&>`)).toBe("&lt;&quot;&#39;&amp;&gt;");
+  });
+});

@@ -1,0 +1,19 @@
+// What a panel needs from the workspace around it. Keeping it an interface lets the grid
+// and the expanded overlay share the panel code.
+
+import type { Run } from "../api/types";
+import type { ChartRun } from "../charts/panelchart";
+import type { SeriesLoader } from "../state/series";
+import type { WorkspaceStore } from "../state/workspace";
+
+export interface PanelContext {
+  project: string;
+  store: WorkspaceStore;
+  loader: SeriesLoader;
+  /** Visible runs, in creation order, with their colors. */
+  chartRuns(): ChartRun[];
+  runs(): Run[];
+  /** All metric keys (for "x axis: another metric"). */
+  keys(): string[];
+  expand(key: string): void;
+}

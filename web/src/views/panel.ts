@@ -1,0 +1,384 @@
+// One panel: the frame (title top-left; pin, expand, menu top-right), its chart, an
+// optional legend and a height handle. It keeps the un-zoomed data it was given and, when
+// zoomed, the full-resolution data of the zoomed range, so a double-click restores the
+// overview at once.
+
+import type { SeriesEnvelope } from "../api/types";
+import { icon } from "../charts/icons";
+import { PanelChart } from "../charts/panelchart";
+import { downloadName, panelCsv } from "../lib/csv";
+import { xColumnName } from "../lib/format";
+import { togglePin } from "../lib/sections";
+import { clampHeight, panelSettings, updatePanel, type PanelSettings } from "../lib/workspace";
+import { panelLink } from "../lib/urlstate";
+import { clampBuckets } from "../state/series";
+import type { PanelContext } from "./context";
+import { copyText, download, h, toast } from "./dom";
+import { closePanelMenu, openPanelMenu } from "./panelmenu";
+
+interface Loaded {
+  x: string;
+  runs: Set<string>;
+  series: SeriesEnvelope[];
+}
+
+export interface PanelViewOptions {
+  /** The full-screen overlay version: no pin/expand, always a legend, no sync. */
+  expanded?: boolean;
+  onClose?: () => void;
+  /** Called after each draw (the grid counts first draws for readiness). */
+  onDrawn?: (panel: PanelView) => void;
+  /** Ask the owner to draw this panel in the next animation frame. */
+  requestDraw?: (panel: PanelView) => void;
+}
+
+export class PanelView {
+  readonly el: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly legend: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly pinBtn: HTMLButtonElement | null;
+  private readonly menuBtn: HTMLButtonElement;
+  private chart: PanelChart | null = null;
+  private base: Loaded | null = null;
+  private zoom: { range: [number, number]; data: Loaded | null } | null = null;
+  private loading: Promise<void> | null = null;
+  private stale = false;
+  private settingsJson = "";
+  inView = false;
+  drawn = false;
+  failed = false;
+
+  constructor(
+    readonly key: string,
+    private readonly ctx: PanelContext,
+    private readonly opts: PanelViewOptions = {},
+  ) {
+    const expanded = !!opts.expanded;
+    this.pinBtn = expanded
+      ? null
+      : h("button", { type: "button", class: "ss-icon-btn", testid: "panel-pin", title: "Pin", "aria-label": "Pin panel" });
+    const expandBtn = expanded
+      ? h("button", { type: "button", class: "ss-icon-btn", testid: "expanded-close", title: "Close (Esc)", "aria-label": "Close", html: icon("close") })
+      : h("button", { type: "button", class: "ss-icon-btn", testid: "panel-expand", title: "Expand", "aria-label": "Expand panel", html: icon("expand") });
+    this.menuBtn = h("button", {
+      type: "button",
+      class: "ss-icon-btn",
+      testid: "panel-menu",
+      title: "Panel settings",
+      "aria-label": "Panel menu",
+      "aria-haspopup": "menu",
+      html: icon("kebab"),
+    });
+    this.body = h("div", { class: "ss-panel-body", testid: "panel-chart" });
+    this.status = h("div", { class: "ss-panel-status", testid: "panel-status" });
+    this.legend = h("div", { class: "ss-legend", testid: "panel-legend" });
+    const handle = expanded ? null : h("div", { class: "ss-resize", testid: "panel-resize", title: "Drag to resize" });
+    this.el = h(
+      "div",
+      { class: expanded ? "ss-panel ss-panel-expanded" : "ss-panel", testid: expanded ? "expanded-chart" : "panel", "data-key": key },
+      h(
+        "div",
+        { class: "ss-panel-head" },
+        h("div", { class: "ss-panel-title", testid: "panel-title", title: key }, key),
+        h("div", { class: "ss-panel-actions" }, this.pinBtn, expandBtn, this.menuBtn),
+      ),
+      this.body,
+      this.legend,
+      handle,
+    );
+    this.body.appendChild(this.status);
+    this.pinBtn?.addEventListener("click", () => ctx.store.update((ws) => ({ ...ws, pins: togglePin(ws.pins, key) })));
+    expandBtn.addEventListener("click", () => (expanded ? opts.onClose?.() : ctx.expand(key)));
+    this.menuBtn.addEventListener("click", (e) => {
+      e.stopPropagation();
+      if (this.menuBtn.getAttribute("aria-expanded") === "true") closePanelMenu();
+      else this.openMenu();
+    });
+    if (handle) this.bindResize(handle);
+    this.syncPin();
+    this.settingsJson = JSON.stringify(this.settings);
+    this.body.style.height = `${this.settings.height}px`;
+  }
+
+  get settings(): PanelSettings {
+    const s = panelSettings(this.ctx.store.state, this.key);
+    if (this.opts.expanded) return { ...s, legend: true };
+    return s;
+  }
+
+  get zoomed(): boolean {
+    return this.zoom !== null;
+  }
+
+  /** Width of the plot area: also the bucket count asked of the server. */
+  private plotWidth(): number {
+    return Math.max(100, this.body.clientWidth || 400);
+  }
+
+  private plotHeight(): number {
+    if (this.opts.expanded) return Math.max(200, this.body.clientHeight || 400);
+    return this.settings.height;
+  }
+
+  syncPin(): void {
+    if (!this.pinBtn) return;
+    const pinned = this.ctx.store.state.pins.includes(this.key);
+    this.pinBtn.innerHTML = icon(pinned ? "pinned" : "pin");
+    this.pinBtn.classList.toggle("on", pinned);
+    this.pinBtn.title = pinned ? "Unpin" : "Pin";
+    this.pinBtn.setAttribute("aria-pressed", String(pinned));
+  }
+
+  /** React to a workspace change: settings of this panel, hidden runs, colors. */
+  onWorkspaceChange(): void {
+    this.syncPin();
+    const json = JSON.stringify(this.settings);
+    if (json === this.settingsJson) return;
+    const prevX = this.base?.x;
+    this.settingsJson = json;
+    if (!this.opts.expanded) this.body.style.height = `${this.settings.height}px`;
+    if (prevX !== undefined && prevX !== this.settings.x) {
+      // A new x axis: the old zoom range is in other units.
+      this.zoom = null;
+      this.stale = true;
+      void this.ensureData();
+    } else {
+      this.requestDraw();
+    }
+  }
+
+  /** Visible runs changed: fetch when a newly shown run has no data here yet. */
+  onRunsChange(): void {
+    const need = this.ctx.chartRuns().some((r) => this.base !== null && !this.base.runs.has(r.id));
+    if (need) {
+      this.stale = true;
+      if (this.zoom) this.zoom.data = null;
+      if (this.inView) void this.ensureData();
+    } else {
+      this.requestDraw();
+    }
+  }
+
+  setInView(v: boolean): void {
+    this.inView = v;
+    if (v) {
+      if (!this.base || this.stale || (this.zoom && !this.zoom.data)) void this.ensureData();
+      else if (!this.drawn) this.requestDraw();
+    }
+  }
+
+  /** New points arrived for this key. Off-screen panels just remember to refresh. */
+  markStale(): void {
+    this.stale = true;
+    if (this.inView) void this.ensureData();
+  }
+
+  hasData(): boolean {
+    return this.base !== null;
+  }
+
+  /** Load what the panel needs now (base data, zoomed data), then draw. */
+  ensureData(): Promise<void> {
+    if (this.loading) {
+      // One load at a time; a change during it triggers one more afterwards.
+      return this.loading.then(() => (this.stale ? this.ensureData() : undefined));
+    }
+    this.loading = this.doLoad().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async doLoad(): Promise<void> {
+    const st = this.settings;
+    const wasStale = this.stale;
+    this.stale = false;
+    const runs = this.ctx.chartRuns().map((r) => r.id);
+    const buckets = clampBuckets(this.plotWidth());
+    try {
+      const jobs: Promise<void>[] = [];
+      if (!this.base || wasStale || this.base.x !== st.x) {
+        if (!this.base) this.setStatus("Loading…");
+        jobs.push(
+          this.ctx.loader.load({ key: this.key, x: st.x, range: null, buckets }).then((series) => {
+            this.base = { x: st.x, runs: new Set(runs), series };
+          }),
+        );
+      }
+      const zoom = this.zoom;
+      if (zoom && (!zoom.data || wasStale)) {
+        jobs.push(
+          this.ctx.loader.load({ key: this.key, x: st.x, range: zoom.range, buckets }).then((series) => {
+            if (this.zoom === zoom) zoom.data = { x: st.x, runs: new Set(runs), series };
+          }),
+        );
+      }
+      await Promise.all(jobs);
+      this.failed = false;
+      this.setStatus(this.base && this.base.series.length === 0 ? "No data for the visible runs" : "");
+    } catch (e) {
+      this.failed = true;
+      this.setStatus(`Could not load: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.requestDraw();
+  }
+
+  private setStatus(text: string): void {
+    this.status.textContent = text;
+    this.status.hidden = text === "";
+  }
+
+  private requestDraw(): void {
+    if (this.opts.requestDraw) this.opts.requestDraw(this);
+    else requestAnimationFrame(() => this.draw());
+  }
+
+  /** Draw now (called by the owner inside one animation frame for many panels). */
+  draw(): void {
+    if (!this.inView && !this.opts.expanded) return;
+    if (!this.base) {
+      if (this.failed) this.opts.onDrawn?.(this);
+      return;
+    }
+    const st = this.settings;
+    const data = this.zoom?.data ?? this.base;
+    const runs = this.ctx.chartRuns();
+    if (!this.chart) {
+      this.chart = new PanelChart(this.body, {
+        sync: !this.opts.expanded,
+        onZoom: (range) => this.setZoom(range),
+      });
+    }
+    this.chart.update({ runs, series: data.series, settings: st, zoom: this.zoom?.range ?? null }, this.plotWidth(), this.plotHeight());
+    this.renderLegend(st.legend);
+    this.el.classList.toggle("zoomed", this.zoom !== null);
+    this.drawn = true;
+    this.opts.onDrawn?.(this);
+  }
+
+  /** Width changed (grid resize): resize the canvas without re-querying. */
+  resize(): void {
+    if (this.chart) this.chart.setSize(this.plotWidth(), this.plotHeight());
+  }
+
+  setZoom(range: [number, number] | null): void {
+    if (range === null) {
+      if (!this.zoom) {
+        // Already at the overview: a double-click still re-fits the axes.
+        this.requestDraw();
+        return;
+      }
+      this.zoom = null;
+      this.requestDraw();
+      return;
+    }
+    this.zoom = { range, data: null };
+    void this.ensureData();
+  }
+
+  private renderLegend(show: boolean): void {
+    this.legend.hidden = !show;
+    if (!show) return;
+    const frag = document.createDocumentFragment();
+    const have = new Set((this.zoom?.data ?? this.base)?.series.map((s) => s.run) ?? []);
+    for (const r of this.ctx.chartRuns()) {
+      if (!have.has(r.id)) continue;
+      frag.appendChild(
+        h(
+          "span",
+          { class: "ss-legend-item", "data-run-id": r.id },
+          h("span", { class: "ss-swatch", style: `background:${r.color}` }),
+          r.name,
+        ),
+      );
+    }
+    this.legend.replaceChildren(frag);
+  }
+
+  private openMenu(): void {
+    openPanelMenu(this.menuBtn, this.settings, this.ctx.keys().filter((k) => k !== this.key).slice(0, 500), {
+      change: (patch) => this.ctx.store.update((ws) => updatePanel(ws, this.key, patch)),
+      reset: () =>
+        this.ctx.store.update((ws) => {
+          const panels = { ...ws.panels };
+          delete panels[this.key];
+          return { ...ws, panels };
+        }),
+      resetZoom: this.zoom ? () => this.setZoom(null) : null,
+      downloadCsv: () => void this.downloadCsv(),
+      downloadPng: () => this.downloadPng(),
+      copyLink: () => void this.copyLink(),
+    });
+  }
+
+  /** CSV of what is shown: x then one column per visible run (raw displayed values). */
+  async csv(): Promise<string> {
+    if (!this.base) await this.ensureData();
+    if (!this.chart) this.draw();
+    const shaped = this.chart?.aligned;
+    const st = this.settings;
+    if (!shaped) return panelCsv(xColumnName(st.x), [], []);
+    const runs = this.ctx
+      .chartRuns()
+      .filter((r) => shaped.raw.has(r.id))
+      .map((r) => ({ id: r.id, name: r.name, values: shaped.raw.get(r.id)! }));
+    return panelCsv(xColumnName(st.x), shaped.data[0], runs);
+  }
+
+  private async downloadCsv(): Promise<void> {
+    const text = await this.csv();
+    download(downloadName(this.ctx.project, this.key, "csv"), new Blob([text], { type: "text/csv" }));
+  }
+
+  private downloadPng(): void {
+    const url = this.chart?.toPNG();
+    if (!url) {
+      toast("Nothing drawn yet");
+      return;
+    }
+    download(downloadName(this.ctx.project, this.key, "png"), url);
+  }
+
+  private async copyLink(): Promise<void> {
+    const link = panelLink(location.origin, this.ctx.project, this.key);
+    const ok = await copyText(link);
+    this.el.dataset.link = link;
+    toast(ok ? "Link copied" : link);
+  }
+
+  private bindResize(handle: HTMLElement): void {
+    handle.addEventListener("pointerdown", (e) => {
+      e.preventDefault();
+      handle.setPointerCapture(e.pointerId);
+      const startY = e.clientY;
+      const startH = this.settings.height;
+      let next = startH;
+      const move = (ev: PointerEvent): void => {
+        next = clampHeight(startH + ev.clientY - startY);
+        this.body.style.height = `${next}px`;
+        this.chart?.setSize(this.plotWidth(), next);
+      };
+      const up = (): void => {
+        handle.removeEventListener("pointermove", move);
+        handle.removeEventListener("pointerup", up);
+        handle.removeEventListener("pointercancel", up);
+        if (next !== startH) this.ctx.store.update((ws) => updatePanel(ws, this.key, { height: next }));
+      };
+      handle.addEventListener("pointermove", move);
+      handle.addEventListener("pointerup", up);
+      handle.addEventListener("pointercancel", up);
+    });
+  }
+
+  destroy(): void {
+    this.chart?.destroy();
+    this.chart = null;
+    this.el.remove();
+  }
+
+  /** The PNG data URL of the chart (tests, downloads). */
+  png(): string | null {
+    return this.chart?.toPNG() ?? null;
+  }
+}
