@@ -83,12 +83,12 @@ def find_run(api: Api, spec: str, project: str | None) -> ApiRun:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "parquet" and not args.output:
+        raise InvalidInput("--format parquet needs --output FILE")
     run = find_run(Api(args.dir), args.run, args.project)
     columns = run.history(pandas=False)
     names = list(columns)
     if args.format == "parquet":
-        if not args.output:
-            raise InvalidInput("--format parquet needs --output FILE")
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
