@@ -5,7 +5,7 @@
 
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { alignPanel, bandPairs, type AlignedPanel, type RunSeries } from "../lib/align";
+import { alignPanel, bandPairs, isolatedPoints, type AlignedPanel, type Cell, type RunSeries } from "../lib/align";
 import { durationIncrs, formatTicks, formatX, integerIncrs, xKind } from "../lib/format";
 import { withAlpha } from "../lib/palette";
 import { isSmoothing } from "../lib/smoothing";
@@ -147,7 +147,13 @@ export class PanelChart {
       const base: uPlot.Series = { scale: "y", spanGaps: false, label: slot.run };
       if (slot.role === "main") {
         mainIdx.add(i + 1);
-        series.push({ ...base, stroke: color, width: 1.5 });
+        series.push({
+          ...base,
+          stroke: color,
+          width: 1.5,
+          // Lines only; a point with no finite neighbour would be invisible, so it is a dot.
+          points: { show: true, size: 5, fill: color, filter: (u, si) => isolatedPoints(u.data[si] as Cell[]) },
+        });
       } else if (slot.role === "raw") {
         series.push({ ...base, stroke: withAlpha(color, 0.28), width: 1, points: { show: false } });
       } else {

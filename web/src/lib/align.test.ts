@@ -73,3 +73,15 @@ describe("alignPanel", () => {
     expect(p.data[1]).toEqual([0, 10, 20]);
   });
 });
+
+import { isolatedPoints } from "./align";
+
+describe("isolatedPoints", () => {
+  it("finds points a line cannot draw", () => {
+    expect(isolatedPoints([1])).toEqual([0]);
+    expect(isolatedPoints([1, 2])).toEqual([]);
+    expect(isolatedPoints([1, null, 2, 3, null, 4])).toEqual([0, 5]);
+    expect(isolatedPoints([undefined, 1, undefined, undefined, 2])).toEqual([]);
+    expect(isolatedPoints([1, undefined, null, 5])).toEqual([0, 3]);
+  });
+});

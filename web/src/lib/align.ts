@@ -161,3 +161,26 @@ export function alignPanel(series: readonly RunSeries[], opts: AlignOptions): Al
   });
   return { slots, data: [grid, ...columns], raw, main };
 }
+
+/** Indices of finite points with no finite neighbour (alignment gaps skipped): the
+ * points a line cannot show, so the chart draws them as dots. */
+export function isolatedPoints(col: readonly Cell[]): number[] {
+  const out: number[] = [];
+  let prev: Cell = null;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v === undefined) continue;
+    if (typeof v === "number") {
+      let next: Cell = null;
+      for (let j = i + 1; j < col.length; j++) {
+        if (col[j] !== undefined) {
+          next = col[j];
+          break;
+        }
+      }
+      if (typeof prev !== "number" && typeof next !== "number") out.push(i);
+    }
+    prev = v;
+  }
+  return out;
+}

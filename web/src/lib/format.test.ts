@@ -58,6 +58,8 @@ describe("formatTicks", () => {
     expect(formatTicks([0.25, 0.3, 0.35], 0.05)).toEqual(["0.25", "0.3", "0.35"]);
     expect(formatTicks([0, 0.2, 0.4, 0.6000000000000001, 1.2], 0.2)).toEqual(["0", "0.2", "0.4", "0.6", "1.2"]);
     expect(formatTicks([0, 5, 10], 5)).toEqual(["0", "5", "10"]);
+    expect(formatTicks([0.25, 0.275, 0.3], 0.025)).toEqual(["0.25", "0.275", "0.3"]);
+    expect(formatTicks([0.1 + 0.2, 0.4], 0.1)).toEqual(["0.3", "0.4"]);
   });
   it("uses suffixes for large values", () => {
     expect(formatTicks([0, 50000, 100000], 50000)).toEqual(["0", "50k", "100k"]);
@@ -71,5 +73,14 @@ describe("formatTicks", () => {
   it("increments", () => {
     expect(integerIncrs().slice(0, 6)).toEqual([1, 2, 5, 10, 20, 25]);
     expect(durationIncrs()).toContain(3600);
+  });
+});
+
+import { formatCreated } from "./format";
+
+describe("formatCreated", () => {
+  it("ages recent runs, dates old ones", () => {
+    expect(formatCreated(1000, 1000 + 7200)).toBe("2h ago");
+    expect(formatCreated(0, 30 * 86400)).toMatch(/^19(69|70)-\d\d-\d\d$/);
   });
 });

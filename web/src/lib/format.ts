@@ -114,12 +114,21 @@ export function formatTicks(splits: readonly number[], incr: number): string[] {
   const maxAbs = splits.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   if (maxAbs >= 1e4) {
     const [div, suffix] = SI.find(([d]) => maxAbs >= d) ?? [1, ""];
-    const dec = Math.max(0, Math.min(6, -Math.floor(Math.log10(incr / div) + 1e-9)));
+    const dec = Math.min(6, decimalsOf(incr / div));
     return splits.map((v) => (v === 0 ? "0" : `${trim((v / div).toFixed(dec))}${suffix}`));
   }
   if (incr > 0 && incr < 1e-4) return splits.map((v) => (v === 0 ? "0" : v.toExponential(Math.max(0, Math.min(4, Math.ceil(Math.log10(Math.abs(v) / incr) - 1e-9)))).replace(/\.?0+e/, "e")));
-  const dec = incr > 0 ? Math.max(0, Math.min(10, -Math.floor(Math.log10(incr) + 1e-9))) : 2;
+  const dec = incr > 0 ? decimalsOf(incr) : 2;
   return splits.map((v) => trim(v.toFixed(dec)));
+}
+
+/** Decimals needed to write an increment exactly (0.025 → 3, 5 → 0). */
+function decimalsOf(incr: number): number {
+  const text = String(Number(incr.toPrecision(12)));
+  const e = /e-(\d+)$/.exec(text);
+  if (e) return Math.min(12, Number(e[1]));
+  const dot = text.indexOf(".");
+  return dot < 0 ? 0 : Math.min(12, text.length - dot - 1);
 }
 
 function trim(s: string): string {
@@ -142,4 +151,11 @@ export function durationIncrs(): number[] {
   const h = [1, 2, 3, 6, 12].map((v) => v * 3600);
   const d = [1, 2, 7, 14, 30, 60, 90, 180, 365].map((v) => v * 86400);
   return [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, ...s, ...m, ...h, ...d];
+}
+
+/** Runs table "Created": an age for the last week, the date before that. */
+export function formatCreated(epochSeconds: number | null | undefined, now: number): string {
+  if (epochSeconds === null || epochSeconds === undefined || !Number.isFinite(epochSeconds)) return "";
+  if (now - epochSeconds < 7 * 86400) return formatAge(epochSeconds, now);
+  return formatDateTime(epochSeconds).slice(0, 10);
 }

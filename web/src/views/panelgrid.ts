@@ -27,6 +27,7 @@ export class PanelGrid {
   private ready = false;
   private readonly live: Coalescer<string>;
   private lastWidth = 0;
+  private keysSet = false;
   private readonly empty: HTMLElement;
 
   constructor(private readonly ctx: PanelContext) {
@@ -51,6 +52,7 @@ export class PanelGrid {
 
   setKeys(info: KeysResponse): void {
     this.keyInfo = info;
+    this.keysSet = true;
     const wanted = new Set(info.keys.map((k) => k.key));
     for (const [key, p] of this.panels) {
       if (!wanted.has(key)) {
@@ -99,7 +101,7 @@ export class PanelGrid {
     }
     this.el.replaceChildren(...sections);
     setHook({ panels: this.panels.size });
-    if (this.initial === null && !this.ready) {
+    if (this.keysSet && this.initial === null && !this.ready) {
       // Readiness is decided on the first intersection pass; with nothing to show it is now.
       if (seen.size === 0) this.markReady();
     }
@@ -156,7 +158,7 @@ export class PanelGrid {
       if (e.isIntersecting && !p.inView) entering.push(p);
       else if (!e.isIntersecting) p.inView = false;
     }
-    if (this.initial === null && !this.ready) {
+    if (this.keysSet && this.initial === null && !this.ready) {
       this.initial = new Set(entering);
       if (entering.length === 0) this.markReady();
     }

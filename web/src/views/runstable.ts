@@ -4,7 +4,7 @@
 
 import type { Run } from "../api/types";
 import { icon } from "../charts/icons";
-import { formatAge, formatDateTime, formatStep } from "../lib/format";
+import { formatCreated, formatDateTime, formatStep } from "../lib/format";
 import { configFields, configText, filterRuns } from "../lib/runfilter";
 import { h } from "./dom";
 
@@ -160,7 +160,7 @@ export class RunsTable {
       status.replaceChildren(h("span", { class: `ss-status ss-status-${run.status}` }, run.status));
     }
     setText(cells[3] as HTMLElement, formatStep(run.last_step));
-    setText(cells[4] as HTMLElement, formatAge(run.created_at, Date.now() / 1000));
+    setText(cells[4] as HTMLElement, formatCreated(run.created_at, Date.now() / 1000));
     (cells[4] as HTMLElement).title = formatDateTime(run.created_at);
     const tags = cells[5] as HTMLElement;
     const tagKey = run.tags.join("\u0000");
