@@ -7,10 +7,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from stepscope.cli import runs_cmd
+from stepscope.cli import compare_cmd, runs_cmd
 from stepscope.errors import StepscopeError
 
-COMMAND_MODULES = [runs_cmd]
+COMMAND_MODULES = [runs_cmd, compare_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
