@@ -174,6 +174,7 @@ export class PanelChart {
       ticks: { stroke: GRID, width: 1, size: 4 },
       size: 28,
       gap: 3,
+      space: kind === "wall" ? 90 : 50,
     };
     if (kind === "step") {
       xAxis.incrs = integerIncrs();
@@ -186,6 +187,7 @@ export class PanelChart {
     }
     const yAxis: uPlot.Axis = {
       stroke: AXIS_TEXT,
+      space: 36,
       font: FONT,
       grid: { stroke: GRID, width: 1 },
       ticks: { stroke: GRID, width: 1, size: 4 },

@@ -36,7 +36,18 @@ describe("robustExtent", () => {
     const [, hi] = robustExtent(sorted)!;
     expect(hi).toBeCloseTo(Math.max(...blue));
   });
-  it("flat bulk falls back to percentiles", () => {
+  it("keeps a learning curve's ramp (one run of the seed's accuracy)", () => {
+    const acc = Array.from({ length: 31 }, (_, s) => 0.24 + 0.085 * (1 - Math.exp(-s / 2.5)) + 0.0012 * s);
+    const [lo] = robustExtent([...acc].sort((a, b) => a - b))!;
+    expect(lo).toBe(acc[0]);
+  });
+  it("clips a lone spike in noise", () => {
+    const v = Array.from({ length: 100 }, (_, i) => Math.sin(i) * 0.1 + 1);
+    v[50] = 50;
+    const [, hi] = robustExtent([...v].sort((a, b) => a - b))!;
+    expect(hi).toBeLessThan(2);
+  });
+  it("flat bulk is the bulk's value", () => {
     const v = Array.from({ length: 200 }, () => 1);
     v.push(1000);
     const [lo, hi] = robustExtent(v.sort((a, b) => a - b))!;

@@ -48,7 +48,7 @@ export class SeriesLoader {
       this.pending.push({ req, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setTimeout(() => this.flush(), 0);
+        queueMicrotask(() => this.flush());
       }
     });
   }

@@ -250,8 +250,9 @@ export class PanelView {
         onZoom: (range) => this.setZoom(range),
       });
     }
-    this.chart.update({ runs, series: data.series, settings: st, zoom: this.zoom?.range ?? null }, this.plotWidth(), this.plotHeight());
+    // Legend first: in the overlay it takes height from the plot.
     this.renderLegend(st.legend);
+    this.chart.update({ runs, series: data.series, settings: st, zoom: this.zoom?.range ?? null }, this.plotWidth(), this.plotHeight());
     this.el.classList.toggle("zoomed", this.zoom !== null);
     this.drawn = true;
     this.opts.onDrawn?.(this);

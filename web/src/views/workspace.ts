@@ -86,6 +86,8 @@ export function renderWorkspace(
   const expanded = new ExpandedPanel(ctx, () => navigate(formatRoute({ view: "workspace", project, panel: null })));
 
   panelSearch.addEventListener("input", () => grid.setQuery(panelSearch.value));
+  // The written analysis is below the charts: fetch it once they are drawn.
+  grid.onReady = () => void insights.load();
 
   root.replaceChildren(
     h(
@@ -212,7 +214,6 @@ export function renderWorkspace(
       recomputeRuns();
       grid.setKeys(k);
       if (initialPanel) expanded.open(initialPanel);
-      void insights.load();
     } catch (e) {
       if (disposed) return;
       status.hidden = false;
