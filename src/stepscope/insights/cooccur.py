@@ -9,8 +9,11 @@ window (widened by ``SLACK_FRACTION`` of the run's step range on both sides):
 * **plateau** (peak and trough anomalies only) — on the other metric's smoothed curve,
   the movement (max - min) inside the window is at most ``PLATEAU_FRACTION`` of its
   range, while over an equally long stretch just before the window it moved at least
-  ``PLATEAU_BEFORE_RATIO`` times as much and at least ``PLATEAU_FRACTION`` of its range
-  — it stopped moving when the anomaly began. Flat metrics never plateau.
+  ``PLATEAU_BEFORE_RATIO`` times as much and at least ``PLATEAU_BEFORE_FRACTION`` of its
+  range — it stopped moving when the anomaly began. Flat metrics never plateau.
+
+A pair of metrics is reported once per overlapping window, whichever anomaly is found
+first.
 
 All metrics of a run are interpolated onto one grid of ``GRID_POINTS`` steps, so the
 plateau test is a few vectorised reductions per anomaly. An anomaly already named as
@@ -31,6 +34,7 @@ from stepscope.insights.wording import fmt_steps, join_names
 SLACK_FRACTION = 0.05
 PLATEAU_FRACTION = 0.15
 PLATEAU_BEFORE_RATIO = 3.0
+PLATEAU_BEFORE_FRACTION = 0.08
 GRID_POINTS = 400
 ANOMALY_TYPES = ("peak", "trough", "spike")
 _KIND_WORDS = {"peak": "peak", "trough": "trough", "spike": "spike", "plateau": "plateau"}
@@ -97,12 +101,23 @@ def co_occurrence_findings(
                     & covered
                     & (inside <= PLATEAU_FRACTION * ranges)
                     & (before >= PLATEAU_BEFORE_RATIO * inside)
-                    & (before >= PLATEAU_FRACTION * ranges)
+                    & (before >= PLATEAU_BEFORE_FRACTION * ranges)
                 )
                 for k in np.flatnonzero(plateau).tolist():
                     metric = series[k].metric
                     if metric != a.metric and all(r[0] != metric for r in related):
                         related.append((metric, "plateau", None))
+        related = [
+            r
+            for r in related
+            if not any(
+                {r[0], a.metric} == set(f.metrics or ())
+                and f.window is not None
+                and f.window[0] <= a.window[1]
+                and a.window[0] <= f.window[1]
+                for f in out
+            )
+        ]
         if not related:
             continue
         for _, _, other in related:

@@ -4,7 +4,8 @@ A series has at most one ``peak`` (its global maximum) and one ``trough`` (its g
 minimum), both read on the smoothed curve so noise cannot place them. Each is reported
 only when it is *interior* (not within the first or last 3% of the series) and
 *prominent*: the drop from it to the lower of the two sides' lowest points (its
-topographic prominence) is at least ``PROMINENCE_FRACTION`` of the smoothed range.
+topographic prominence) is at least ``PROMINENCE_FRACTION`` of the smoothed range and
+``PROMINENCE_SIGMAS`` times the noise of the bucket means.
 Flat and oscillating series report neither: their extremes are noise or one of many.
 
 The finding's ``window`` is where the smoothed curve stays above half the prominence
@@ -24,6 +25,7 @@ from stepscope.insights.shape import EDGE_FRACTION
 from stepscope.insights.wording import fmt_steps, fmt_value
 
 PROMINENCE_FRACTION = 0.2
+PROMINENCE_SIGMAS = 4.0
 
 
 def _extremum(p: Prepared, sign: float) -> Finding | None:
@@ -35,7 +37,7 @@ def _extremum(p: Prepared, sign: float) -> Finding | None:
         return None
     prominence = float(y[i] - max(y[:i].min(), y[i + 1 :].min()))
     span = p.smooth_range
-    if span <= 0 or prominence < PROMINENCE_FRACTION * span:
+    if span <= 0 or prominence < max(PROMINENCE_FRACTION * span, PROMINENCE_SIGMAS * p.sigma):
         return None
     below = np.flatnonzero(y < y[i] - prominence / 2.0)
     left_edge = below[below < i]

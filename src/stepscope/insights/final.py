@@ -1,9 +1,10 @@
 """Which run ends better on a metric, by how much, and who led early.
 
-Each run's *end level* is the median of its last ``END_FRACTION`` of bucket means (at
-least one point), so one noisy last point does not decide. When runs end at steps more
-than ``SAME_END_FRACTION`` of the step range apart, they are compared instead at the
-last step they all reach, on their smoothed trends. The best run (by the goal; highest
+Each run's *end level* is the median of its bucket means over the last ``END_FRACTION``
+of the step range (at least one point), so one noisy last point does not decide. When
+runs end at steps more than ``SAME_END_FRACTION`` of the step range apart, the levels
+are taken instead over the same stretch before the last step they all reach. The best
+run (by the goal; highest
 when the goal is unknown) is the ``leader`` only when the goal is known and its margin
 over the runner-up exceeds ``DECISIVE_SIGMAS`` x the noise of the two end levels;
 otherwise the finding says the runs end level, or that the goal is unknown.
@@ -31,10 +32,15 @@ DECISIVE_SIGMAS = 3.0
 EARLY_FRACTION = 1.0 / 3.0
 
 
-def end_level(p: Prepared) -> tuple[float, float]:
-    """A run's end level and the standard error of that estimate."""
-    k = max(1, math.ceil(END_FRACTION * p.m))
-    return float(np.median(p.mean[-k:])), 1.25 * p.sigma / math.sqrt(k)
+def level_before(p: Prepared, step: float, width: float) -> tuple[float, float]:
+    """Median of ``p``'s bucket means in ``[step - width, step]`` (else the bucket
+    nearest ``step``) and the standard error of that median."""
+    lo = int(np.searchsorted(p.x, step - width, side="left"))
+    hi = int(np.searchsorted(p.x, step, side="right"))
+    if hi <= lo:
+        lo = p.index_of_step(step)
+        hi = lo + 1
+    return float(np.median(p.mean[lo:hi])), 1.25 * p.sigma / math.sqrt(hi - lo)
 
 
 def early_leader(group: Sequence[Prepared], goal: Goal | None) -> str | None:
@@ -59,13 +65,13 @@ def final_comparison(
     x0 = min(float(p.x[0]) for p in runs)
     last = [float(p.x[-1]) for p in runs]
     x_end = max(last)
+    width = END_FRACTION * max(x_end - x0, 0.0)
     at_step: int | None = None
     if x_end - min(last) > SAME_END_FRACTION * max(x_end - x0, 1.0):
-        at = min(last)
-        at_step = int(round(at))
-        ends = [(float(np.interp(at, p.x, p.smooth)), 1.25 * p.sigma_smooth) for p in runs]
+        at_step = int(round(min(last)))
+        ends = [level_before(p, min(last), width) for p in runs]
     else:
-        ends = [end_level(p) for p in runs]
+        ends = [level_before(p, float(p.x[-1]), width) for p in runs]
     order = sorted(range(len(runs)), key=lambda i: ends[i][0], reverse=goal != "minimize")
     first, second = order[0], order[1]
     margin = abs(ends[first][0] - ends[second][0])

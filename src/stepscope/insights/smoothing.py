@@ -6,8 +6,9 @@ emits warnings. The conventions the detectors rely on:
 * ``rolling_median`` extends the series past its ends by point reflection
   (``2*x[0] - x[k]``), so a straight line is reproduced exactly up to the edges and an
   isolated spike is removed everywhere except at the very first or last point.
-* ``rolling_mean`` shrinks its window symmetrically near the ends (window ``2i+1`` at
-  index ``i``), so it stays centred and does not bend straight lines.
+* ``rolling_mean`` is a centred running mean; within half a window of either end, where
+  no centred window fits, it is the least-squares line through the first (last) full
+  window, so the ends are as smooth as the middle and straight lines stay straight.
 * ``robust_sigma`` is the MAD scaled to a Gaussian standard deviation (x 1.4826).
 * ``noise_sigma`` estimates point-to-point noise from second differences, which cancel
   any locally linear trend, so a steep but smooth curve reads as noiseless.
@@ -43,16 +44,29 @@ def rolling_median(x: FloatArray, window: int) -> FloatArray:
     return out
 
 
+def _edge_line(segment: FloatArray, at: FloatArray) -> FloatArray:
+    """The least-squares line through ``segment`` (at 0, 1, ...) evaluated at ``at``."""
+    pos = np.arange(segment.size, dtype=np.float64)
+    centre = pos.mean()
+    offset = pos - centre
+    slope = float(np.dot(offset, segment - segment.mean()) / np.dot(offset, offset))
+    out: FloatArray = segment.mean() + slope * (at - centre)
+    return out
+
+
 def rolling_mean(x: FloatArray, window: int) -> FloatArray:
-    """Centred running mean of odd ``window``, shrinking symmetrically at the ends."""
+    """Centred running mean of odd ``window``; line fits within ``window // 2`` of the ends."""
     n = x.size
-    half = window // 2
-    if n == 0 or half <= 0:
+    half = min(window // 2, (n - 1) // 2)
+    if half <= 0:
         return x.astype(np.float64, copy=True)
-    idx = np.arange(n)
-    reach = np.minimum(np.minimum(idx, n - 1 - idx), half)
+    width = 2 * half + 1
     csum = np.concatenate([[0.0], np.cumsum(x)])
-    out: FloatArray = (csum[idx + reach + 1] - csum[idx - reach]) / (2 * reach + 1)
+    out: FloatArray = np.empty(n)
+    out[half : n - half] = (csum[width:] - csum[: n - width + 1]) / width
+    edge = np.arange(half, dtype=np.float64)
+    out[:half] = _edge_line(x[:width], edge)
+    out[n - half :] = _edge_line(x[n - width :], edge + (width - half))
     return out
 
 

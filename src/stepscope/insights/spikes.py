@@ -2,17 +2,22 @@
 
 Up-spikes are searched in the bucket maxima, down-spikes in the bucket minima (for a
 short series both are the raw values), so a single raw point survives any amount of
-downsampling. Against a running median of ``2w + 1`` buckets (``w`` = the widest spike,
-1 to ``MAX_WIDTH`` buckets), a residual is a spike point when it exceeds all of:
+downsampling. Against a running median of ``2w + 1`` buckets (``w`` = the widest spike:
+2 buckets, up to ``MAX_WIDTH`` for series of 1,000 buckets — a spike is at most 0.5% of
+a long series), a residual is a spike point when it exceeds all of:
 
-* ``RESIDUAL_SIGMAS`` x the MAD-based standard deviation of all residuals,
+* ``RESIDUAL_SIGMAS`` x the noise of the envelope (the larger of the MAD of all
+  residuals and the second-difference noise, since a short median window makes many
+  residuals exactly zero and the MAD alone too small),
 * ``RAW_SIGMAS`` x the raw point-to-point noise (only for bucketed series, whose
   envelopes are noise extremes rather than typical points),
-* ``RANGE_FRACTION`` x the smoothed range, so the corner of a smooth noiseless hump
-  is not a spike.
+* ``RANGE_FRACTION`` x the 5-95% range of the smoothed curve, so the corner of a
+  smooth noiseless hump is not a spike (and a steep start does not hide later spikes).
 
 Adjacent spike points form one spike; a run wider than ``w`` buckets or touching the
-first or last bucket is not a spike (a plateau change, or an off-scale start/end).
+first or last bucket is not a spike (a plateau change, or an off-scale start/end), nor
+is one that does not also clear the threshold above both buckets flanking it (the
+rounded top of a narrow hump sits barely above its neighbours; a spike does not).
 At most ``MAX_SPIKES`` per series are reported, the tallest relative to the threshold.
 """
 
@@ -24,7 +29,7 @@ import numpy as np
 
 from stepscope.insights.model import Finding, FloatArray, IntArray
 from stepscope.insights.prepare import MIN_DETECT_POINTS, Prepared
-from stepscope.insights.smoothing import robust_sigma, rolling_median
+from stepscope.insights.smoothing import noise_sigma, robust_sigma, rolling_median
 from stepscope.insights.wording import fmt_value
 
 RESIDUAL_SIGMAS = 6.0
@@ -36,7 +41,7 @@ MAX_SPIKES = 5
 
 def spike_width(m: int) -> int:
     """The widest spike, in buckets, for a series of ``m`` buckets."""
-    return max(1, min(MAX_WIDTH, m // 15))
+    return max(2, min(MAX_WIDTH, m // 200))
 
 
 def _runs(hits: np.ndarray) -> list[tuple[int, int]]:
@@ -57,8 +62,8 @@ def _one_side(
     residual = sign * (envelope - rolling_median(envelope, 2 * width + 1))
     level = float(np.abs(p.smooth).max())
     threshold = max(
-        RESIDUAL_SIGMAS * robust_sigma(residual),
-        RANGE_FRACTION * p.smooth_range,
+        RESIDUAL_SIGMAS * max(robust_sigma(residual), noise_sigma(envelope)),
+        RANGE_FRACTION * float(np.quantile(p.smooth, 0.95) - np.quantile(p.smooth, 0.05)),
         1e-9 * level,
         1e-300,
     )
@@ -69,6 +74,9 @@ def _one_side(
         if end - start + 1 > width or start == 0 or end == m - 1:
             continue
         j = start + int(residual[start : end + 1].argmax())
+        flank = max(sign * float(envelope[start - 1]), sign * float(envelope[end + 1]))
+        if sign * float(envelope[j]) - flank <= threshold:
+            continue
         value = float(envelope[j])
         step = int(steps[j])
         base = value - sign * float(residual[j])
