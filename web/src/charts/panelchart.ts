@@ -141,9 +141,11 @@ export class PanelChart {
     const kind = xKind(st.x);
     const smoothing = isSmoothing(st.smoothing);
     const mainIdx = new Set<number>();
+    const slotColor: string[] = [""];
     const series: uPlot.Series[] = [{}];
     shaped.slots.forEach((slot, i) => {
       const color = colors.get(slot.run) ?? "#888888";
+      slotColor.push(color);
       const base: uPlot.Series = { scale: "y", spanGaps: false, label: slot.run };
       if (slot.role === "main") {
         mainIdx.add(i + 1);
@@ -233,8 +235,10 @@ export class PanelChart {
             el.className = "ss-cursor-pt";
             return el;
           },
-          size: 7,
-          width: 1.5,
+          size: 8,
+          width: 2,
+          fill: "#ffffff",
+          stroke: (_u, si) => slotColor[si] ?? "#888888",
         },
         sync: this.opts.sync ? syncOptions(kind) : { key: `ss-none-${Math.random()}` },
         bind: {

@@ -44,6 +44,7 @@ export class PanelView {
   private zoom: { range: [number, number]; data: Loaded | null } | null = null;
   private loading: Promise<void> | null = null;
   private stale = false;
+  private baseStale = false;
   private settingsJson = "";
   inView = false;
   drawn = false;
@@ -194,11 +195,15 @@ export class PanelView {
     const st = this.settings;
     const wasStale = this.stale;
     this.stale = false;
+    // New points while zoomed refresh the zoomed range only; the overview is fetched again
+    // when the zoom is reset.
+    if (wasStale) this.baseStale = true;
     const runs = this.ctx.chartRuns().map((r) => r.id);
     const buckets = clampBuckets(this.plotWidth());
     try {
       const jobs: Promise<void>[] = [];
-      if (!this.base || wasStale || this.base.x !== st.x) {
+      if (!this.base || this.base.x !== st.x || (this.baseStale && !this.zoom)) {
+        this.baseStale = false;
         if (!this.base) this.setStatus("Loading…");
         jobs.push(
           this.ctx.loader.load({ key: this.key, x: st.x, range: null, buckets }).then((series) => {
@@ -271,7 +276,8 @@ export class PanelView {
         return;
       }
       this.zoom = null;
-      this.requestDraw();
+      if (this.baseStale) void this.ensureData();
+      else this.requestDraw();
       return;
     }
     this.zoom = { range, data: null };
