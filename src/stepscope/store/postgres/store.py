@@ -29,7 +29,7 @@ from psycopg import errors as pgerrors
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from stepscope.errors import Conflict, StepscopeError, StoreUnavailable
+from stepscope.errors import Conflict, InvalidInput, StepscopeError, StoreUnavailable
 from stepscope.store.migrations import latest_version, pending
 from stepscope.store.postgres.pool import Connection, ConnectionPool
 from stepscope.store.sql import Cursor, SqlStore
@@ -61,9 +61,9 @@ class _PgCursor:
     fresh connection from the pool.
     """
 
-    def __init__(self, store: PostgresStore, conn: Connection, *, retry: bool) -> None:
-        self._store = store
-        self.conn = conn
+    def __init__(self, pool: ConnectionPool, conn: Connection, *, retry: bool) -> None:
+        self._pool = pool
+        self._conn: Connection | None = conn
         self._cur = conn.cursor()
         self._retry = retry
 
@@ -72,12 +72,13 @@ class _PgCursor:
         try:
             self._cur.execute(text, params)
         except psycopg.OperationalError:
-            if not (self._retry and self.conn.broken):
+            if not (self._retry and self._conn is not None and self._conn.broken):
                 raise
-            self._store._pool.discard(self.conn)
-            self._store._pool.discard_idle()
-            self.conn = self._store._pool.acquire()
-            self._cur = self.conn.cursor()
+            self._pool.discard(self._conn)
+            self._conn = None
+            self._pool.discard_idle()
+            self._conn = self._pool.acquire()
+            self._cur = self._conn.cursor()
             self._cur.execute(text, params)
         return self
 
@@ -94,6 +95,13 @@ class _PgCursor:
     def close(self) -> None:
         self._cur.close()
 
+    def release(self) -> None:
+        """Close the cursor and give its connection back to the pool."""
+        self._cur.close()
+        if self._conn is not None:
+            self._pool.release(self._conn)
+            self._conn = None
+
 
 class PostgresStore(SqlStore):
     """A store in one PostgreSQL database, optionally confined to one ``schema``
@@ -105,7 +113,8 @@ class PostgresStore(SqlStore):
                  connect_timeout: float = 10.0) -> None:
         super().__init__()
         if schema is not None and not SCHEMA_NAME.fullmatch(schema):
-            raise ValueError(f"schema {schema!r} must match {SCHEMA_NAME.pattern}")
+            raise InvalidInput(f"schema {schema!r} must be 1-63 characters of a-z 0-9 _, "
+                               "not starting with a digit", field="schema")
         self.url = url
         self.schema = schema
         try:
@@ -118,17 +127,25 @@ class PostgresStore(SqlStore):
         except psycopg.ProgrammingError as exc:
             raise StoreUnavailable(f"invalid PostgreSQL URL: {_reason(exc)}") from exc
         self._pool = ConnectionPool(self._connect, pool_size)
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self._pool.close()
+            raise
 
     # -- connections -------------------------------------------------------------------
 
     def _connect(self) -> Connection:
         try:
             conn: Connection = psycopg.connect(self._conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreUnavailable(f"cannot connect to PostgreSQL: {_reason(exc)}") from exc
+        try:
             if self.schema is not None:
                 conn.execute(sql.SQL("SET search_path TO {}").format(
                     sql.Identifier(self.schema)))
         except psycopg.Error as exc:
+            conn.close()
             raise StoreUnavailable(f"cannot connect to PostgreSQL: {_reason(exc)}") from exc
         return conn
 
@@ -155,7 +172,7 @@ class PostgresStore(SqlStore):
             # Pipeline mode sends the statements whose results nobody reads (the chunk
             # inserts and series updates of an append) without waiting for each reply.
             with conn.pipeline():
-                cur = _PgCursor(self, conn, retry=False)
+                cur = _PgCursor(self._pool, conn, retry=False)
                 try:
                     yield cur
                 finally:
@@ -180,14 +197,18 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _reading(self) -> Iterator[Cursor]:
-        cur = _PgCursor(self, self._pool.acquire(), retry=True)
+        conn = self._pool.acquire()
+        try:
+            cur = _PgCursor(self._pool, conn, retry=True)
+        except psycopg.Error as exc:
+            self._pool.discard(conn)
+            raise _translate_error(exc) from exc
         try:
             yield cur
         except psycopg.Error as exc:
             raise _translate_error(exc) from exc
         finally:
-            cur.close()
-            self._pool.release(cur.conn)
+            cur.release()
 
     def close(self) -> None:
         self._pool.close()
