@@ -29,6 +29,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("server", "", "STEPSCOPE_SERVER",
             "URL of a stepscope server to log to instead of the local store."),
     Setting("api_key", "", "STEPSCOPE_API_KEY", "API key sent to a server that requires one."),
+    Setting("finish_timeout", "60", "STEPSCOPE_FINISH_TIMEOUT",
+            "Seconds finish() keeps retrying while the server is unreachable before it leaves "
+            "the rest in the write-ahead log for recovery."),
     Setting("flush_interval", "1.0", "STEPSCOPE_FLUSH_INTERVAL",
             "Seconds between two folds of the write-ahead log into the store."),
     Setting("wal_segment_mib", "32", "STEPSCOPE_WAL_SEGMENT_MIB",

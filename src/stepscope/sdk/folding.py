@@ -11,11 +11,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from stepscope.errors import NotFound
+from stepscope.errors import Conflict, NotFound, StoreUnavailable
 from stepscope.sdk.sinks.base import Sink
 from stepscope.sdk.wal import WalReader, read_header, segment_path, try_lock
 from stepscope.store.base import BatchId, PointBatch, RunPatch
 from stepscope.types import RunStatus
+
+_READ_POINTS = 1 << 22
+"""Points one read of the log gathers when the sink sets no bound."""
 
 
 def meta_patch(metas: list[dict[str, Any]]) -> RunPatch | None:
@@ -36,9 +39,15 @@ def meta_patch(metas: list[dict[str, Any]]) -> RunPatch | None:
 def fold_available(reader: WalReader, sink: Sink, project: str, run_id: str,
                    position: int, heartbeat: bool = False) -> int:
     """Send everything written to the stream after ``position``; return the new position.
-    Finished segment files are deleted once their content is stored."""
+    Finished segment files are deleted once their content is stored.
+
+    A sink may bound the points of one batch (``max_batch_points``, e.g. a request size).
+    A `Conflict` carrying a cursor past ``position`` means the sink stored more of the
+    stream than this folder knew (a server stored a batch but its answer was lost):
+    folding resumes from that cursor, so nothing is sent twice or skipped."""
+    max_points = int(getattr(sink, "max_batch_points", _READ_POINTS))
     while True:
-        read = reader.read(position)
+        read = reader.read(position, max_points)
         patch = meta_patch(read.metas)
         if heartbeat:
             patch = patch or RunPatch()
@@ -47,12 +56,20 @@ def fold_available(reader: WalReader, sink: Sink, project: str, run_id: str,
         if read.end == position and patch is None:
             return position
         batch_id = BatchId(reader.stream, position, read.end) if read.end > position else None
-        sink.send(project, run_id, read.batch, batch_id, patch)
+        try:
+            sink.send(project, run_id, read.batch, batch_id, patch)
+        except Conflict as exc:
+            if batch_id is None or exc.cursor is None or not position < exc.cursor <= read.end:
+                raise
+            stored = exc.cursor
+        else:
+            stored = read.end
         for segment in read.finished_segments:
-            segment_path(reader.run_dir, reader.stream, segment).unlink(missing_ok=True)
-        if read.end == position:
+            if (segment + 1) * reader.segment_bytes <= stored:
+                segment_path(reader.run_dir, reader.stream, segment).unlink(missing_ok=True)
+        if stored == position:
             return position
-        position = read.end
+        position = stored
 
 
 class Folder(threading.Thread):
@@ -77,7 +94,26 @@ class Folder(threading.Thread):
             self._wake.wait(self.interval)
             self._wake.clear()
             self.fold(heartbeat=True)
-        self.fold()
+        if not self.fold():
+            self._drain()
+
+    def _drain(self) -> None:
+        """The run is finishing but its data is not stored yet: while the failure is one
+        that may pass (a server restarting or unreachable), keep retrying for the sink's
+        ``finish_timeout`` seconds (0 for sinks without one), saying so on stderr."""
+        deadline = time.monotonic() + float(getattr(self.sink, "finish_timeout", 0.0))
+        delay, next_note, noted = 0.2, time.monotonic(), False
+        while isinstance(self.error, StoreUnavailable) and time.monotonic() < deadline:
+            now = time.monotonic()
+            if now >= next_note:
+                print(f"stepscope: waiting to store run {self.run_id}'s remaining data "
+                      f"({deadline - now:.0f} s left): {self.error}", file=sys.stderr)
+                next_note, noted = now + 5.0, True
+            time.sleep(min(delay, max(0.0, deadline - now)))
+            delay = min(delay * 2, 2.0)
+            self.fold()
+        if noted and self.error is None:
+            print(f"stepscope: run {self.run_id}'s data is stored", file=sys.stderr)
 
     def fold(self, heartbeat: bool = False) -> bool:
         try:

@@ -21,6 +21,7 @@ from stepscope.sdk.current import set_current
 from stepscope.sdk.disabled import DisabledRun
 from stepscope.sdk.folding import recover_dead_writers
 from stepscope.sdk.run import Run
+from stepscope.sdk.sinks.base import Sink
 from stepscope.sdk.sinks.local import LocalSink
 from stepscope.sdk.wal import try_lock
 from stepscope.store.base import RunSpec, check_project
@@ -34,12 +35,14 @@ def init(project: str | None = None, name: str | None = None, id: str | None = N
          config: Any = None, tags: list[str] | tuple[str, ...] | None = None,
          group: str | None = None, notes: str | None = None, dir: str | Path | None = None,
          resume: bool | str | None = None, mode: str | None = None,
-         **ignored: Any) -> Run | DisabledRun:
+         server: str | None = None, **ignored: Any) -> Run | DisabledRun:
     """Start (or resume) a run and make it the current one (``stepscope.run``).
 
     ``resume``: ``"allow"`` (or True, ``"auto"``) continues run ``id`` if it exists,
     ``"must"`` requires it to, ``"never"`` (default) refuses an existing id.
     ``mode="disabled"`` returns a run whose every call is a no-op.
+    ``server`` (or ``STEPSCOPE_SERVER``): a stepscope server's URL to log to; the data
+    directory then holds only the write-ahead log (see docs/remote-logging.md).
     Raises `StoreUnavailable` when the data directory cannot be written.
     """
     mode = mode or settings.get("mode")
@@ -55,8 +58,8 @@ def init(project: str | None = None, name: str | None = None, id: str | None = N
     policy = {None: "never", False: "never", True: "allow", "auto": "allow"}.get(
         resume, resume)  # type: ignore[call-overload]
     data_dir = Path(dir if dir is not None else settings.get("dir")).expanduser()
-    store = SqliteStore(data_dir)
-    sink = LocalSink(store)
+    server = server if server is not None else settings.get("server")
+    sink: Sink = _http_sink(server) if server else LocalSink(SqliteStore(data_dir))
     recover_dead_writers(data_dir, sink)
     spec = RunSpec(id=id, name=name, group=group, tags=list(tags or []), notes=notes,
                    config=as_mapping(config), metadata=_metadata(), resume=str(policy))
@@ -77,6 +80,12 @@ def init(project: str | None = None, name: str | None = None, id: str | None = N
     run_module._active.append(run)
     set_current(run)
     return run
+
+
+def _http_sink(server: str) -> Sink:
+    from stepscope.sdk.sinks.http import HttpSink  # httpx loads only when used
+
+    return HttpSink(server)
 
 
 def _metadata() -> dict[str, Any]:

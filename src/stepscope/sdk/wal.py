@@ -326,3 +326,124 @@ def try_lock(path: Path) -> int | None:
         os.close(fd)
         return None
     return fd
+
+
+# -- records as bytes: the binary ingest form (application/x-stepscope-wal) -----------
+#
+# A batch travels to a server as a run of WAL records: KEY records naming every key it
+# uses, then POINTS records (and optionally META records). The server parses them with
+# `parse_records`; nothing here touches files.
+
+
+def _record_dtype(n: int) -> np.dtype[Any]:
+    length = 16 + _padded(4 * n) + 8 * n
+    return np.dtype({"names": ["word", "step", "wall", "keys", "values"],
+                     "formats": ["<u8", "<i8", "<f8", ("<u4", (n,)), ("<f8", (n,))],
+                     "offsets": [0, 8, 16, 24, 24 + _padded(4 * n)],
+                     "itemsize": 8 + length})
+
+
+def encode_records(batch: PointBatch) -> bytes:
+    """``batch`` as WAL records: a KEY record per key (ids are positions in
+    ``batch.keys``), then one POINTS record per run of points sharing a step and a
+    wall time. `parse_records` reads back the same points in the same order."""
+    parts = []
+    for key_id, name in enumerate(batch.keys):
+        payload = _KEY_ID.pack(key_id) + name.encode()
+        parts.append(_WORD.pack(len(payload) | KEY << 32) + payload
+                     + bytes(_padded(len(payload)) - len(payload)))
+    total = len(batch)
+    if total == 0:
+        return b"".join(parts)
+    steps, walls = batch.steps, batch.walls
+    cuts = np.flatnonzero((steps[1:] != steps[:-1]) | (walls[1:] != walls[:-1])) + 1
+    starts = np.concatenate(([0], cuts))
+    sizes = np.diff(np.append(starts, total))
+    # Records of equal size are packed together into one structured array.
+    size_cuts = np.flatnonzero(sizes[1:] != sizes[:-1]) + 1
+    for lo, hi in zip(np.concatenate(([0], size_cuts)), np.append(size_cuts, sizes.shape[0]),
+                      strict=True):
+        n, count = int(sizes[lo]), int(hi - lo)
+        first = int(starts[lo])
+        dtype = _record_dtype(n)
+        records = np.zeros(count, dtype)
+        records["word"] = (dtype.itemsize - 8) | POINTS << 32
+        records["step"] = steps[starts[lo:hi]]
+        records["wall"] = walls[starts[lo:hi]]
+        records["keys"] = batch.key_index[first:first + n * count].reshape(count, n)
+        records["values"] = batch.values[first:first + n * count].reshape(count, n)
+        parts.append(records.tobytes())
+    return b"".join(parts)
+
+
+def parse_records(data: bytes, keys: dict[int, str]) -> tuple[PointBatch, list[dict[str, Any]]]:
+    """The points and META snapshots of a run of WAL records (as `encode_records` or a
+    segment file writes them), in order. ``keys`` maps key ids named by earlier records;
+    KEY records in ``data`` add to a copy of it. Raises `InvalidInput` (field ``body``)
+    for anything malformed: a truncated record, an unknown type, an unnamed key id."""
+    from stepscope.errors import InvalidInput
+
+    names = dict(keys)
+    metas: list[dict[str, Any]] = []
+    steps: list[np.ndarray] = []
+    key_ids: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    walls: list[np.ndarray] = []
+    pos, end = 0, len(data)
+
+    def bad(why: str) -> InvalidInput:
+        return InvalidInput(f"malformed write-ahead records at byte {pos}: {why}", field="body")
+
+    if end % 8:
+        raise bad("the body's length is not a multiple of 8")
+    while pos < end:
+        word = _WORD.unpack_from(data, pos)[0]
+        length, kind = word & 0xFFFFFFFF, word >> 32
+        size = 8 + _padded(length)
+        if word == 0 or pos + size > end:
+            raise bad("empty or truncated record")
+        if kind == POINTS:
+            n = (length - 16) // 12 if length >= 16 else -1
+            if n < 0 or length != 16 + _padded(4 * n) + 8 * n:
+                raise bad(f"a POINTS record of {length} bytes")
+            run = _uniform_run(data, pos, size, word)
+            if n:
+                rec = np.frombuffer(data, _points_dtype(n, size), run, pos)
+                steps.append(np.repeat(rec["step"], n))
+                walls.append(np.repeat(rec["wall"], n))
+                key_ids.append(rec["keys"].reshape(-1).astype(np.int64))
+                values.append(rec["values"].reshape(-1).copy())
+            pos += run * size
+            continue
+        payload = data[pos + 8:pos + 8 + length]
+        if kind == KEY:
+            if length < 4:
+                raise bad("a KEY record without a key id")
+            try:
+                names[_KEY_ID.unpack_from(payload)[0]] = payload[4:].decode()
+            except UnicodeDecodeError:
+                raise bad("a key name that is not UTF-8") from None
+        elif kind == META:
+            try:
+                meta = json.loads(payload)
+            except ValueError:
+                raise bad("a META record that is not JSON") from None
+            if not isinstance(meta, dict):
+                raise bad("a META record that is not a JSON object")
+            metas.append(meta)
+        elif kind != END:
+            raise bad(f"unknown record type {kind}")
+        pos += size
+    if not steps:
+        return PointBatch.empty(), metas
+    all_ids = np.concatenate(key_ids)
+    used = np.unique(all_ids)
+    missing = [int(k) for k in used if int(k) not in names]
+    if missing:
+        raise InvalidInput(f"key id {missing[0]} is used before a KEY record names it",
+                           field="body")
+    remap = np.zeros(int(used[-1]) + 1, np.int64)
+    remap[used] = np.arange(used.shape[0])
+    return PointBatch(keys=[names[int(k)] for k in used], key_index=remap[all_ids],
+                      steps=np.concatenate(steps), values=np.concatenate(values),
+                      walls=np.concatenate(walls)), metas

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -250,6 +250,12 @@ class Store(Protocol):
     `Conflict` or `StoreUnavailable`; nothing else escapes on purpose."""
 
     def close(self) -> None: ...
+
+    def add_append_listener(
+            self, listener: Callable[[str, str, list[str], int], None]) -> None:
+        """Call ``listener(project, run_id, keys, last_step)`` after each batch this
+        store object stores (not for batches other processes store)."""
+        ...
 
     # runs
     def list_projects(self) -> list[ProjectInfo]: ...

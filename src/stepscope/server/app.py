@@ -1,0 +1,79 @@
+"""`create_app`: the ASGI application of ``stepscope serve``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from stepscope.errors import StepscopeError
+from stepscope.server import errors
+from stepscope.server.events import EventHub, Watcher, poll_forever
+from stepscope.server.openapi import openapi_spec
+from stepscope.server.routes import api_routes
+from stepscope.server.state import ServerState, blocking
+from stepscope.server.static import STATIC_DIR, dashboard_routes
+from stepscope.server.wire import json_response
+from stepscope.store.base import Store
+
+MAX_BODY_BYTES = 32 << 20
+POLL_SECONDS = 0.25
+KEEPALIVE_SECONDS = 15.0
+
+
+def _version() -> str:
+    from stepscope import __version__
+
+    return __version__
+
+
+def create_app(store: Store, *, static_dir: Path | None = STATIC_DIR,
+               max_body_bytes: int = MAX_BODY_BYTES, poll_seconds: float = POLL_SECONDS,
+               keepalive_seconds: float = KEEPALIVE_SECONDS) -> Starlette:
+    """The server over ``store`` (which the caller opens, recovers and closes).
+
+    ``static_dir`` holds the built dashboard (None: serve the "not built" page);
+    ``poll_seconds`` is how often projects with live subscribers are checked for
+    changes made by other processes; ``keepalive_seconds`` spaces the comment lines
+    that keep idle event streams open.
+    """
+    hub = EventHub()
+    watcher = Watcher(store, hub)
+    store.add_append_listener(watcher.points_stored)
+    spec = openapi_spec(_version())
+
+    async def health(request: Request) -> Response:
+        return json_response({"status": "ok", "version": spec["info"]["version"]})
+
+    async def openapi(request: Request) -> Response:
+        return json_response(spec)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        poller = asyncio.create_task(poll_forever(watcher, poll_seconds, blocking))
+        try:
+            yield
+        finally:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+
+    api = [Route("/health", health, methods=["GET"]),
+           Route("/openapi.json", openapi, methods=["GET"]), *api_routes()]
+    app = Starlette(
+        routes=[Mount("/api/v1", routes=api), *dashboard_routes(static_dir)],
+        lifespan=lifespan,
+        exception_handlers={StepscopeError: errors.handle_stepscope_error,
+                            HTTPException: errors.handle_http_exception,
+                            Exception: errors.handle_unexpected})
+    app.state.stepscope = ServerState(store=store, hub=hub, watcher=watcher,
+                                      max_body_bytes=max_body_bytes,
+                                      keepalive_seconds=keepalive_seconds)
+    return app

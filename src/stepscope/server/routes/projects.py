@@ -1,0 +1,18 @@
+"""``/projects``: the projects of the store."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from stepscope.server.state import blocking, server_state
+from stepscope.server.wire import json_response
+
+
+async def list_projects(request: Request) -> Response:
+    infos = await blocking(server_state(request).store.list_projects)
+    return json_response({"projects": [p.to_dict() for p in infos]})
+
+
+routes = [Route("/projects", list_projects, methods=["GET"])]

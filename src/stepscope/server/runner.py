@@ -1,0 +1,57 @@
+"""Opening a data directory for serving and running the app under uvicorn."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from stepscope.sdk.folding import recover_dead_writers
+from stepscope.sdk.sinks.local import LocalSink
+from stepscope.store.sqlite import SqliteStore
+
+SHUTDOWN_GRACE_SECONDS = 1
+"""How long open event streams may delay a shutdown."""
+
+
+def open_store(directory: Path) -> SqliteStore:
+    """The store of a data directory, after folding in what dead writers left behind."""
+    store = SqliteStore(directory)
+    recover_dead_writers(directory, LocalSink(store))
+    return store
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket (``port`` 0 picks a free one; read it from the socket)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket, path: str = "/") -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}{path}"
+
+
+def make_server(app: ASGIApp, sock: socket.socket, log_level: str = "warning") -> uvicorn.Server:
+    host, port = sock.getsockname()[:2]
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
+                            lifespan="on", timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+                            server_header=False)
+    return uvicorn.Server(config)
+
+
+def serve(app: ASGIApp, sock: socket.socket, log_level: str = "warning") -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM)."""
+    make_server(app, sock, log_level).run(sockets=[sock])
