@@ -1,7 +1,9 @@
 """Crossovers: where one run's curve moves past another's on the same metric, for real.
 
-For every pair of runs the smoothed trends are interpolated onto a grid over the steps
-both cover, and their difference ``d`` is read with a dead band
+All runs are averaged onto one grid over the steps they all cover, as fine as the
+most sparsely logged run, and smoothed there alike (so a coarse grid or a different
+smoothing cannot fake a lead). For every pair their difference ``d`` is read with a
+dead band
 ``delta = max(DEADBAND_SIGMAS x noise of d, DEADBAND_FRACTION x chart range)``:
 a lead is *established* where ``|d| > delta``; between establishments the previous lead
 holds, so noise-level flip-flops inside the band never count. A lead held for fewer
@@ -20,9 +22,10 @@ from itertools import combinations
 
 import numpy as np
 
-from stepscope.insights.align import common_range, grid_over, on_grid
+from stepscope.insights.align import binned_on_grid, common_range, grid_over
 from stepscope.insights.model import Finding, FloatArray, Goal, IntArray
 from stepscope.insights.prepare import MIN_DETECT_POINTS, Prepared
+from stepscope.insights.smoothing import odd_window, rolling_mean, rolling_median
 from stepscope.insights.wording import better_word
 
 DEADBAND_SIGMAS = 3.0
@@ -79,16 +82,22 @@ def crossover_findings(group: Sequence[Prepared], goal: Goal | None) -> list[Fin
     span = common_range(usable)
     if len(usable) < 2 or span is None or span[1] <= span[0]:
         return []
-    grid = grid_over(usable, *span)
-    curves = [on_grid(p, grid) for p in usable]
-    chart_range = max(float(p.smooth.max()) for p in usable) - min(
-        float(p.smooth.min()) for p in usable
-    )
+    grid = grid_over(usable, *span, coarsest=True)
+    median_window = odd_window(grid.size / 20, 3, 11)
+    mean_window = odd_window(grid.size / 15, 1, 51)
+    curves: list[FloatArray] = []
+    noises: list[float] = []
+    for p in usable:
+        binned, per_cell = binned_on_grid(p, grid)
+        curves.append(rolling_mean(rolling_median(binned, median_window), mean_window))
+        spread = math.pi / 2.0 / (per_cell * mean_window)
+        noises.append(p.sigma_level * p.correlation_factor * math.sqrt(spread))
+    chart_range = max(float(c.max()) for c in curves) - min(float(c.min()) for c in curves)
     min_len = max(2, math.ceil(MIN_LEAD_FRACTION * grid.size))
     out: list[Finding] = []
     for (i, a), (j, b) in combinations(enumerate(usable), 2):
         d = curves[i] - curves[j]
-        noise = math.hypot(a.sigma_smooth, b.sigma_smooth)
+        noise = math.hypot(noises[i], noises[j])
         level = max(float(np.abs(curves[i]).max()), float(np.abs(curves[j]).max()))
         delta = max(DEADBAND_SIGMAS * noise, DEADBAND_FRACTION * chart_range, 1e-9 * level)
         leads = established_leads(d, delta, min_len)

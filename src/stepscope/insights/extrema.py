@@ -5,7 +5,7 @@ minimum), both read on the smoothed curve so noise cannot place them. Each is re
 only when it is *interior* (not within the first or last 3% of the series) and
 *prominent*: the drop from it to the lower of the two sides' lowest points (its
 topographic prominence) is at least ``PROMINENCE_FRACTION`` of the smoothed range and
-``PROMINENCE_SIGMAS`` times the noise of the bucket means.
+``PROMINENCE_SIGMAS`` times the noise of the bucket means (``Prepared.sigma_level``).
 Flat and oscillating series report neither: their extremes are noise or one of many.
 
 The finding's ``window`` is where the smoothed curve stays above half the prominence
@@ -37,7 +37,8 @@ def _extremum(p: Prepared, sign: float) -> Finding | None:
         return None
     prominence = float(y[i] - max(y[:i].min(), y[i + 1 :].min()))
     span = p.smooth_range
-    if span <= 0 or prominence < max(PROMINENCE_FRACTION * span, PROMINENCE_SIGMAS * p.sigma):
+    floor = max(PROMINENCE_FRACTION * span, PROMINENCE_SIGMAS * p.sigma_level)
+    if span <= 0 or prominence < floor:
         return None
     below = np.flatnonzero(y < y[i] - prominence / 2.0)
     left_edge = below[below < i]

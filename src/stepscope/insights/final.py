@@ -1,9 +1,11 @@
 """Which run ends better on a metric, by how much, and who led early.
 
-Each run's *end level* is the median of its bucket means over the last ``END_FRACTION``
-of the step range (at least one point), so one noisy last point does not decide. When
-runs end at steps more than ``SAME_END_FRACTION`` of the step range apart, the levels
-are taken instead over the same stretch before the last step they all reach. The best
+Each run's *end level* is read from its bucket means over the last ``END_FRACTION`` of
+the step range (at least one point) with a robust line fit evaluated at the last step
+(see :func:`level_at`), so one noisy last point does not decide and runs logged at
+different steps are compared at the same step. When runs end more than
+``SAME_END_FRACTION`` of the step range apart, all are read at the last step they all
+reach. The best
 run (by the goal; highest
 when the goal is unknown) is the ``leader`` only when the goal is known and its margin
 over the runner-up exceeds ``DECISIVE_SIGMAS`` x the noise of the two end levels;
@@ -26,21 +28,33 @@ from stepscope.insights.model import Finding, Goal, JSONValue
 from stepscope.insights.prepare import Prepared
 from stepscope.insights.wording import better_word, fmt_signed, fmt_value, join_names
 
-END_FRACTION = 0.02
+END_FRACTION = 0.05
 SAME_END_FRACTION = 0.02
 DECISIVE_SIGMAS = 3.0
 EARLY_FRACTION = 1.0 / 3.0
 
 
-def level_before(p: Prepared, step: float, width: float) -> tuple[float, float]:
-    """Median of ``p``'s bucket means in ``[step - width, step]`` (else the bucket
-    nearest ``step``) and the standard error of that median."""
+def level_at(p: Prepared, step: float, width: float) -> tuple[float, float]:
+    """``p``'s level at ``step`` from its bucket means in ``[step - width, step]`` (or the
+    nearest bucket), and the standard error of that level.
+
+    The level is a robust (Theil-Sen) line through those points evaluated at ``step``,
+    so runs logged at different steps are compared at the same step even on a slope.
+    """
     lo = int(np.searchsorted(p.x, step - width, side="left"))
     hi = int(np.searchsorted(p.x, step, side="right"))
     if hi <= lo:
         lo = p.index_of_step(step)
         hi = lo + 1
-    return float(np.median(p.mean[lo:hi])), 1.25 * p.sigma / math.sqrt(hi - lo)
+    x, y = p.x[lo:hi], p.mean[lo:hi]
+    k = x.size
+    slope = 0.0
+    if k > 1:
+        i, j = np.triu_indices(k, 1)
+        slope = float(np.median((y[j] - y[i]) / (x[j] - x[i])))
+    level = float(np.median(y - slope * x)) + slope * step
+    leverage = 1.0 if k < 3 else 4.0
+    return level, 1.25 * p.sigma_level * p.correlation_factor * math.sqrt(leverage / k)
 
 
 def early_leader(group: Sequence[Prepared], goal: Goal | None) -> str | None:
@@ -69,9 +83,9 @@ def final_comparison(
     at_step: int | None = None
     if x_end - min(last) > SAME_END_FRACTION * max(x_end - x0, 1.0):
         at_step = int(round(min(last)))
-        ends = [level_before(p, min(last), width) for p in runs]
+        ends = [level_at(p, min(last), width) for p in runs]
     else:
-        ends = [level_before(p, float(p.x[-1]), width) for p in runs]
+        ends = [level_at(p, float(p.x[-1]), width) for p in runs]
     order = sorted(range(len(runs)), key=lambda i: ends[i][0], reverse=goal != "minimize")
     first, second = order[0], order[1]
     margin = abs(ends[first][0] - ends[second][0])

@@ -68,7 +68,7 @@ def off_scale_findings(group: Sequence[Prepared]) -> list[Finding]:
     if band is None:
         return []
     lo, hi = band
-    noise = max(p.sigma for p in group)
+    noise = max(p.sigma_level for p in group)
     level = max(abs(lo), abs(hi))
     margin = max(SPANS * (hi - lo), SIGMAS * noise, 1e-9 * level, 1e-300)
     findings: list[Finding] = []

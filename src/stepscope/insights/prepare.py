@@ -21,13 +21,22 @@ import numpy as np
 
 from stepscope.insights.goals import GoalSource, resolve_goal
 from stepscope.insights.model import FloatArray, Goal, IntArray, MetricSeries
-from stepscope.insights.smoothing import noise_sigma, odd_window, rolling_mean, rolling_median
+from stepscope.insights.smoothing import (
+    noise_sigma,
+    odd_window,
+    robust_sigma,
+    rolling_mean,
+    rolling_median,
+)
 
 MAX_BUCKETS = 1000
 """Upper bound on the points any detector sees per series (each with mean, min, max)."""
 
 MIN_DETECT_POINTS = 5
 """Below this many points only start/end/min/max and a coarse direction are reported."""
+
+MAX_CORRELATION = 0.9
+"""Cap on the residuals' autocorrelation used to widen error bars."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,10 @@ class Prepared:
     sigma: float
     sigma_raw: float
     smooth_window: int
+    sigma_resid: float
+    """Robust spread of ``mean`` around ``smooth`` (includes unsmoothed structure)."""
+    correlation: float
+    """Lag-1 autocorrelation of those residuals, clipped to ``[0, MAX_CORRELATION]``."""
 
     @property
     def m(self) -> int:
@@ -71,9 +84,22 @@ class Prepared:
         return float(self.smooth.max() - self.smooth.min()) if self.m else 0.0
 
     @property
+    def correlation_factor(self) -> float:
+        """How much correlated noise inflates the error of an average: ``sqrt((1+r)/(1-r))``."""
+        return math.sqrt((1.0 + self.correlation) / (1.0 - self.correlation))
+
+    @property
+    def sigma_level(self) -> float:
+        """A cautious noise scale for single buckets: the larger of ``sigma`` (blind to
+        slowly varying noise) and ``sigma_resid`` (which also holds unsmoothed shape)."""
+        return max(self.sigma, self.sigma_resid)
+
+    @property
     def sigma_smooth(self) -> float:
-        """Noise left in ``smooth``: a median then a mean of ``smooth_window`` points."""
-        return self.sigma * math.sqrt(math.pi / 2.0 / max(self.smooth_window, 1))
+        """Noise left in ``smooth`` (a median, then a mean of ``smooth_window`` points),
+        inflated for correlated noise."""
+        spread = math.pi / 2.0 / max(self.smooth_window, 1)
+        return self.sigma_level * self.correlation_factor * math.sqrt(spread)
 
     def index_of_step(self, step: float) -> int:
         """The bucket whose centre is closest to ``step`` (the series must be non-empty)."""
@@ -104,30 +130,25 @@ def sliced(p: Prepared, start: int, stop: int) -> Prepared:
 def _buckets(
     steps: IntArray, values: FloatArray, size: int
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray, IntArray, IntArray]:
-    n = values.size
-    count = -(-n // size)
-    pad = count * size - n
-    if pad:
-        values = np.concatenate([values, np.full(pad, values[-1])])
-        steps = np.concatenate([steps, np.full(pad, steps[-1])])
-    v = values.reshape(count, size)
-    s = steps.reshape(count, size)
-    sums = v.sum(axis=1)
-    sums[-1] -= pad * values[-1]
-    counts = np.full(count, float(size))
-    counts[-1] = size - pad
+    """Buckets of ``size`` points; the last one also takes the remainder (up to
+    ``2 * size - 1`` points), so no bucket mean rests on a handful of points."""
+    count = values.size // size
+    cut = (count - 1) * size
+    v = np.vstack([values[:cut].reshape(count - 1, size), values[cut : cut + size]])
+    s = np.vstack([steps[:cut].reshape(count - 1, size), steps[cut : cut + size]])
+    tail_v, tail_s = values[cut:], steps[cut:]
     rows = np.arange(count)
-    i_lo = v.argmin(axis=1)
-    i_hi = v.argmax(axis=1)
-    return (
-        s[:, 0].copy(),
-        s[:, -1].copy(),
-        sums / counts,
-        v[rows, i_lo],
-        v[rows, i_hi],
-        s[rows, i_lo],
-        s[rows, i_hi],
-    )
+    i_lo, i_hi = v.argmin(axis=1), v.argmax(axis=1)
+    mean = v.mean(axis=1)
+    lo, hi = v[rows, i_lo], v[rows, i_hi]
+    lo_step, hi_step = s[rows, i_lo], s[rows, i_hi]
+    mean[-1] = tail_v.mean()
+    j_lo, j_hi = int(tail_v.argmin()), int(tail_v.argmax())
+    lo[-1], hi[-1] = tail_v[j_lo], tail_v[j_hi]
+    lo_step[-1], hi_step[-1] = tail_s[j_lo], tail_s[j_hi]
+    last = s[:, -1].copy()
+    last[-1] = tail_s[-1]
+    return s[:, 0].copy(), last, mean, lo, hi, lo_step, hi_step
 
 
 def prepare(series: MetricSeries) -> Prepared:
@@ -158,6 +179,12 @@ def prepare(series: MetricSeries) -> Prepared:
         smooth = mean.astype(np.float64, copy=True)
     goal, source = resolve_goal(series.metric, series.goal)
     sigma = noise_sigma(mean)
+    residual = mean - smooth
+    sigma_resid = robust_sigma(residual)
+    correlation = 0.0
+    if m >= MIN_DETECT_POINTS and float(np.dot(residual, residual)) > 0:
+        lag1 = float(np.dot(residual[1:], residual[:-1]) / np.dot(residual, residual))
+        correlation = min(max(lag1, 0.0), MAX_CORRELATION)
     return Prepared(
         run=series.run,
         metric=series.metric,
@@ -179,4 +206,6 @@ def prepare(series: MetricSeries) -> Prepared:
         sigma=sigma,
         sigma_raw=noise_sigma(values) if size > 1 else sigma,
         smooth_window=mean_window,
+        sigma_resid=sigma_resid,
+        correlation=correlation,
     )

@@ -27,7 +27,7 @@ from stepscope.insights.keypoints import KeyPoints, key_points
 from stepscope.insights.model import Finding, FindingType, Goal, MetricSeries, Shape
 from stepscope.insights.offscale import off_scale_findings, on_scale_part
 from stepscope.insights.prepare import Prepared, prepare
-from stepscope.insights.shape import classify_shape, trend_finding
+from stepscope.insights.shape import classify_on_scale, trend_finding
 from stepscope.insights.spikes import spike_findings
 
 
@@ -101,7 +101,7 @@ def analyze(series: Sequence[MetricSeries]) -> Report:
         off_scale = off_scale_findings(present)
         on_scale = [on_scale_part(p, off_scale) for p in present]
         for p, q in zip(present, on_scale, strict=True):
-            shape = classify_shape(q)
+            shape = classify_on_scale(p, q)
             trend = trend_finding(p, shape)
             extra = extremum_findings(q, shape) + spike_findings(q)
             findings.append(trend)

@@ -2,7 +2,8 @@
 
 The shape is read from the smoothed curve ``s`` (see :mod:`prepare`) with range
 ``R = max(s) - min(s)``, start level ``S`` and end level ``E`` (means of the first and
-last 3% of ``s``), tested in this order:
+last 3% of ``s``), tested in this order (on the on-scale part of the series, see
+:func:`classify_on_scale`):
 
 1. **flat** — ``R <= FLAT_NOISE_RATIO * sigma``: the trend moves less than the noise.
 2. **oscillating** — at least ``OSCILLATION_REVERSALS`` reversals of ``s``, each a move
@@ -101,11 +102,23 @@ def classify_shape(p: Prepared) -> Shape:
     return "rising"
 
 
+def classify_on_scale(full: Prepared, on_scale: Prepared) -> Shape:
+    """The shape of ``full`` read on its on-scale part (see :mod:`offscale`).
+
+    When the on-scale part is flat but the series started off-scale, the series as a
+    whole rose from below (``rise-then-plateau``) or fell from above (``falling``).
+    """
+    shape = classify_shape(on_scale)
+    if shape == "flat" and on_scale.m < full.m and full.first_step[0] < on_scale.first_step[0]:
+        return "rise-then-plateau" if full.mean[0] < on_scale.mean[0] else "falling"
+    return shape
+
+
 def volatility(p: Prepared) -> tuple[float, str]:
     """Noise around the trend as a fraction of the series' 5-95% spread, and its label."""
     if p.m < MIN_DETECT_POINTS:
         return 0.0, "smooth"
-    spread = float(np.quantile(p.mean, 0.95) - np.quantile(p.mean, 0.05))
+    spread = float(np.ptp(np.quantile(p.mean, (0.05, 0.95))))
     noise = robust_sigma(p.mean - p.smooth)
     ratio = noise / spread if spread > 0 else 0.0
     label = next((name for limit, name in VOLATILITY_LABELS if ratio < limit), "noisy")

@@ -25,6 +25,16 @@ MAD_TO_SIGMA = 1.4826
 _SECOND_DIFF_SCALE = float(np.sqrt(6.0))  # std of x[i-1] - 2 x[i] + x[i+1] for iid noise
 
 
+def median(x: FloatArray) -> float:
+    """Median of a non-empty 1-D array of finite values (a partition, no NaN checks)."""
+    n = x.size
+    half = n // 2
+    if n % 2:
+        return float(np.partition(x, half)[half])
+    part = np.partition(x, (half - 1, half))
+    return float(part[half - 1] + part[half]) / 2.0
+
+
 def odd_window(size: float, lo: int, hi: int) -> int:
     """``size`` rounded to an odd integer and clamped to ``[lo, hi]`` (both odd)."""
     n = int(min(max(size, lo), hi))
@@ -40,7 +50,8 @@ def rolling_median(x: FloatArray, window: int) -> FloatArray:
     head = 2.0 * x[0] - x[half:0:-1]
     tail = 2.0 * x[-1] - x[-2 : -half - 2 : -1]
     padded = np.concatenate([head, x, tail])
-    out: FloatArray = np.median(sliding_window_view(padded, 2 * half + 1), axis=1)
+    windows = sliding_window_view(padded, 2 * half + 1)
+    out: FloatArray = np.partition(windows, half, axis=1)[:, half]
     return out
 
 
@@ -74,8 +85,7 @@ def robust_sigma(x: FloatArray) -> float:
     """MAD-based standard deviation of ``x`` (0.0 for fewer than two values)."""
     if x.size < 2:
         return 0.0
-    med = np.median(x)
-    return float(MAD_TO_SIGMA * np.median(np.abs(x - med)))
+    return MAD_TO_SIGMA * median(np.abs(x - median(x)))
 
 
 def noise_sigma(x: FloatArray, max_samples: int = 5_000) -> float:

@@ -63,7 +63,7 @@ def _one_side(
     level = float(np.abs(p.smooth).max())
     threshold = max(
         RESIDUAL_SIGMAS * max(robust_sigma(residual), noise_sigma(envelope)),
-        RANGE_FRACTION * float(np.quantile(p.smooth, 0.95) - np.quantile(p.smooth, 0.05)),
+        RANGE_FRACTION * float(np.ptp(np.quantile(p.smooth, (0.05, 0.95)))),
         1e-9 * level,
         1e-300,
     )
@@ -105,5 +105,6 @@ def spike_findings(p: Prepared) -> list[Finding]:
     if p.m < MIN_DETECT_POINTS:
         return []
     ranked = _one_side(p, p.hi, p.hi_step, 1.0) + _one_side(p, p.lo, p.lo_step, -1.0)
+    # (for an unbucketed series hi and lo are the same array; both sides are still needed)
     ranked.sort(key=lambda pair: -pair[0])
     return [finding for _, finding in ranked[:MAX_SPIKES]]

@@ -5,7 +5,8 @@ peaks, spikes and off-scale starts. Pairs of runs and multi-metric runs live in
 Every case is built from a clean curve on ``t`` in ``[0, 1]`` mapped to ``n`` steps
 (``n`` log-uniform in ``[30, max_length]``, stride 1-10, random offset), scaled by an
 amplitude ``A`` from 1e-3 to 1e3 around a level of up to ``5A``, plus Gaussian noise of
-0.5-8% of ``A`` (at most 4% below 300 points). Labels state what a careful reader of the
+0.5-12% of ``A`` (at most 6% below 300 points), correlated over 2-4 points in a third of
+the cases. Labels state what a careful reader of the
 clean curve would say; a label that sits too close to a definition's threshold to call
 is not guessed: that finding type is then left unscored for the case.
 """
@@ -64,6 +65,17 @@ def draw_steps(rng: np.random.Generator, n: int) -> IntArray:
     return (start + stride * np.arange(n)).astype(np.int64)
 
 
+def draw_noise(rng: np.random.Generator, n: int, sigma: float) -> FloatArray:
+    """Gaussian noise of standard deviation ``sigma``; for a third of the cases a moving
+    average over 2-4 points, so neighbouring points are correlated as in real logs."""
+    white = rng.normal(0.0, 1.0, n + 3)
+    if rng.random() < 1 / 3:
+        k = int(rng.integers(2, 5))
+        white = np.convolve(white, np.ones(k) / np.sqrt(k), mode="same")
+    out: FloatArray = sigma * white[:n]
+    return out
+
+
 def bump(t: FloatArray, center: float, width: float) -> FloatArray:
     """A unit Gaussian bump."""
     out: FloatArray = np.exp(-0.5 * ((t - center) / width) ** 2)
@@ -86,7 +98,7 @@ def shape_curve(
         return np.minimum(t / rng.uniform(0.1, 0.35), 1.0), None, None
     if kind in ("hump", "dip"):
         center = rng.uniform(0.3, 0.7)
-        curve = bump(t, center, rng.uniform(0.05, 0.1)) + rng.uniform(-0.15, 0.15) * t
+        curve = bump(t, center, rng.uniform(0.03, 0.1)) + rng.uniform(-0.15, 0.15) * t
         if kind == "hump":
             return curve, center, None
         return -curve, None, center
@@ -155,7 +167,7 @@ def shape_case(rng: np.random.Generator, index: int, kind: str, max_length: int)
     span = float(steps[-1] - steps[0])
     amp = 10 ** rng.uniform(-3, 3)
     level = amp * rng.uniform(-5, 5)
-    sigma = amp * rng.uniform(0.005, 0.04 if n < 300 else 0.08)
+    sigma = amp * rng.uniform(0.005, 0.06 if n < 300 else 0.12)
     curve, peak_t, trough_t = shape_curve(rng, kind, t)
     metric, run = f"synthetic/{kind}", "run"
     labels = [Label("trend", metric, (run,), shape=kind)]
@@ -169,7 +181,7 @@ def shape_case(rng: np.random.Generator, index: int, kind: str, max_length: int)
     clean = level + amp * curve
     off_labels, clear, reserved = off_scale_labels(clean, sigma, metric, run)
     labels.extend(off_labels)
-    values = clean + rng.normal(0.0, sigma, n)
+    values = clean + draw_noise(rng, n, sigma)
     if rng.random() < 0.4 and n >= 30:
         # spikes are looked for in the on-scale part only: keep them clear of the start
         first_spot = max(1, int(np.ceil((reserved + 0.03) * 10)))
@@ -178,9 +190,9 @@ def shape_case(rng: np.random.Generator, index: int, kind: str, max_length: int)
         for spot in np.sort(spots):
             i = int(round(spot / 10.0 * (n - 1)))
             sign = 1.0 if rng.random() < 0.5 else -1.0
-            height = max(amp * rng.uniform(0.5, 1.5), sigma * rng.uniform(12, 30))
+            height = max(amp * rng.uniform(0.3, 1.5), sigma * rng.uniform(10, 30))
             if kind == "flat":
-                height = sigma * rng.uniform(12, 30)
+                height = sigma * rng.uniform(10, 30)
             values[i] += sign * height
             labels.append(
                 Label(

@@ -14,7 +14,9 @@ from stepscope.insights.synthetic import (
     Label,
     bump,
     draw_length,
+    draw_noise,
     draw_steps,
+    shape_cases,
 )
 
 PAIR_KINDS = ("cross", "double-cross", "parallel", "same")
@@ -71,10 +73,10 @@ def pair_case(rng: np.random.Generator, index: int, kind: str, max_length: int) 
         a, b = -a, -b
     amp = 10 ** rng.uniform(-3, 3)
     level = amp * rng.uniform(-5, 5)
-    sigma = amp * rng.uniform(0.005, 0.02 if n < 300 else 0.05)
-    va = level + amp * a + rng.normal(0.0, sigma, n)
+    sigma = amp * rng.uniform(0.005, 0.03 if n < 300 else 0.08)
+    va = level + amp * a + draw_noise(rng, n, sigma)
     vb_full = level + amp * b
-    vb = vb_full[::coarse][:keep] + rng.normal(0.0, sigma, steps_b.size)
+    vb = vb_full[::coarse][:keep] + draw_noise(rng, steps_b.size, sigma)
     span = float(min(steps_a[-1], steps_b[-1]) - steps_a[0])
     labels: list[Label] = []
     end_b_t = (float(steps_b[-1]) - float(steps_a[0])) / float(steps_a[-1] - steps_a[0])
@@ -109,7 +111,7 @@ def cooc_case(rng: np.random.Generator, index: int, kind: str, max_length: int) 
     span = float(steps[-1] - steps[0])
     center, width = rng.uniform(0.4, 0.7), rng.uniform(0.04, 0.08)
     half = 1.18 * width
-    noise = rng.uniform(0.005, 0.03)
+    noise = rng.uniform(0.005, 0.05)
     a = bump(t, center, width)
     b = t.copy()
     spike_at: int | None = None
@@ -128,13 +130,13 @@ def cooc_case(rng: np.random.Generator, index: int, kind: str, max_length: int) 
     elif kind in ("spike", "far-spike"):
         spike_at = int(round(rng.uniform(0.3, 0.7) * (n - 1)))
         a = 0.2 * t
-    values_a = a + rng.normal(0.0, noise, n)
-    values_b = b + rng.normal(0.0, noise, n)
+    values_a = a + draw_noise(rng, n, noise)
+    values_b = b + draw_noise(rng, n, noise)
     if spike_at is not None:
         values_a[spike_at] += 1.0
         apart = n // 4 if spike_at < n // 2 else -(n // 4)
         values_b[spike_at if kind == "spike" else spike_at + apart] -= 1.0
-    bystander = 0.5 * t + rng.normal(0.0, noise, n)
+    bystander = 0.5 * t + draw_noise(rng, n, noise)
     labels = []
     if related:
         at = float(steps[spike_at]) if spike_at is not None else float(steps[0]) + center * span
@@ -172,3 +174,19 @@ def cooc_cases(rng: np.random.Generator, per_kind: int, max_length: int) -> list
         for i in range(per_kind)
         for k, kind in enumerate(COOC_KINDS)
     ]
+
+
+def benchmark_cases(
+    seed: int, per_kind: tuple[int, int, int] = (30, 20, 10), max_length: int = 100_000
+) -> list[Case]:
+    """The full labelled set: ``per_kind`` = (shape, pair, co-occurrence) cases per kind.
+
+    The defaults give 7x30 + 4x20 + 7x10 = 360 cases; the same seed gives the same cases.
+    """
+    rng = np.random.default_rng(seed)
+    shapes, pairs, coocs = per_kind
+    return (
+        shape_cases(rng, shapes, max_length)
+        + pair_cases(rng, pairs, max_length)
+        + cooc_cases(rng, coocs, max_length)
+    )
