@@ -174,7 +174,7 @@ export class PanelChart {
       font: FONT,
       grid: { stroke: GRID, width: 1 },
       ticks: { stroke: GRID, width: 1, size: 4 },
-      size: 28,
+      size: kind === "wall" ? 42 : 28,
       gap: 3,
       space: kind === "wall" ? 90 : 50,
     };
@@ -183,7 +183,7 @@ export class PanelChart {
       xAxis.values = (_u, splits, _ax, _space, incr) => formatTicks(splits, incr);
     } else if (kind === "relative") {
       xAxis.incrs = durationIncrs();
-      xAxis.values = (_u, splits) => splits.map((v) => formatX("relative", v));
+      xAxis.values = (_u, splits) => splits.map((v) => (v === null ? "" : formatX("relative", v)));
     } else if (kind === "metric") {
       xAxis.values = (_u, splits, _ax, _space, incr) => formatTicks(splits, incr);
     }
@@ -200,7 +200,8 @@ export class PanelChart {
         const w = Math.max(...values.map((v) => u.ctx.measureText(v).width)) / (devicePixelRatio || 1);
         return Math.ceil(w) + 14;
       },
-      values: (_u, splits, _ax, _space, incr) => (st.log ? splits.map((v) => formatTicks([v], v)[0]!) : formatTicks(splits, incr)),
+      values: (_u, splits, _ax, _space, incr) =>
+        st.log ? splits.map((v) => (v === null || !Number.isFinite(v) ? "" : formatTicks([v], v)[0]!)) : formatTicks(splits, incr),
     };
 
     const opts: uPlot.Options = {

@@ -67,6 +67,9 @@ describe("formatTicks", () => {
     expect(formatTicks([10000, 10500, 11000], 500)).toEqual(["10k", "10.5k", "11k"]);
     expect(formatTicks([2e7, 4e7], 2e7)).toEqual(["20M", "40M"]);
   });
+  it("leaves filtered (null) splits blank", () => {
+    expect(formatTicks([0.1, null, 10], 0.1)).toEqual(["0.1", "", "10"]);
+  });
   it("uses exponents for tiny spacings", () => {
     expect(formatTicks([0, 1e-5, 2e-5], 1e-5)).toEqual(["0", "1e-5", "2e-5"]);
   });

@@ -110,16 +110,24 @@ const SI: [number, string][] = [
 
 /** Axis tick labels: as many decimals as the tick spacing needs, trailing zeros trimmed
  * ("0, 0.05, 0.1"); k/M/G suffixes from 10,000 up; exponents for tiny spacings. */
-export function formatTicks(splits: readonly number[], incr: number): string[] {
-  const maxAbs = splits.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+export function formatTicks(splits: readonly (number | null)[], incr: number): string[] {
+  // uPlot hands null for splits it filtered out (crowded log decades): no label there.
+  if (splits.some((v) => v === null || !Number.isFinite(v))) {
+    const finite = splits.filter((v): v is number => v !== null && Number.isFinite(v));
+    const labels = formatTicks(finite, incr);
+    let j = 0;
+    return splits.map((v) => (v !== null && Number.isFinite(v) ? labels[j++]! : ""));
+  }
+  const values = splits as readonly number[];
+  const maxAbs = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   if (maxAbs >= 1e4) {
     const [div, suffix] = SI.find(([d]) => maxAbs >= d) ?? [1, ""];
     const dec = Math.min(6, decimalsOf(incr / div));
-    return splits.map((v) => (v === 0 ? "0" : `${trim((v / div).toFixed(dec))}${suffix}`));
+    return values.map((v) => (v === 0 ? "0" : `${trim((v / div).toFixed(dec))}${suffix}`));
   }
-  if (incr > 0 && incr < 1e-4) return splits.map((v) => (v === 0 ? "0" : v.toExponential(Math.max(0, Math.min(4, Math.ceil(Math.log10(Math.abs(v) / incr) - 1e-9)))).replace(/\.?0+e/, "e")));
+  if (incr > 0 && incr < 1e-4) return values.map((v) => (v === 0 ? "0" : v.toExponential(Math.max(0, Math.min(4, Math.ceil(Math.log10(Math.abs(v) / incr) - 1e-9)))).replace(/\.?0+e/, "e")));
   const dec = incr > 0 ? decimalsOf(incr) : 2;
-  return splits.map((v) => trim(v.toFixed(dec)));
+  return values.map((v) => trim(v.toFixed(dec)));
 }
 
 /** Decimals needed to write an increment exactly (0.025 → 3, 5 → 0). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectFinite, computeYRange, hasClipped, padRange, quantile, robustExtent } from "./yrange";
+import { collectFinite, computeYRange, hasClipped, niceLog, padRange, quantile, robustExtent } from "./yrange";
 
 const auto = { ignoreOutliers: false, log: false, min: null, max: null };
 
@@ -67,11 +67,16 @@ describe("padRange", () => {
     expect(padRange(5, 5, false)).toEqual([4.5, 5.5]);
     expect(padRange(0, 0, false)).toEqual([-1, 1]);
   });
-  it("pads multiplicatively on log", () => {
-    const [a, b] = padRange(1, 100, true);
-    expect(a).toBeLessThan(1);
-    expect(b).toBeGreaterThan(100);
-    expect(Math.log10(b) - 2).toBeCloseTo(0 - Math.log10(a));
+  it("pads multiplicatively on log and lands on 1-2-5 ticks", () => {
+    expect(padRange(1, 100, true)).toEqual([0.5, 200]);
+    expect(padRange(0.0012, 3.1, true)).toEqual([0.0005, 5]);
+  });
+  it("niceLog", () => {
+    expect(niceLog(0.00108, -1)).toBe(0.001);
+    expect(niceLog(0.0031, -1)).toBe(0.002);
+    expect(niceLog(7, 1)).toBe(10);
+    expect(niceLog(1.5, 1)).toBe(2);
+    expect(niceLog(100, 1)).toBe(100);
   });
 });
 

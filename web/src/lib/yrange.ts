@@ -57,13 +57,26 @@ export function robustExtent(sorted: readonly number[]): [number, number] | null
   return [Math.max(min, lo - FENCE_K * w), Math.min(max, hi + FENCE_K * w)];
 }
 
+/** Round a positive value down (dir -1) or up (dir 1) to 1, 2 or 5 × 10^k, so a log axis
+ * starts and ends on a readable tick. */
+export function niceLog(v: number, dir: -1 | 1): number {
+  const k = Math.floor(Math.log10(v));
+  const base = Math.pow(10, k);
+  const steps = dir < 0 ? [5, 2, 1] : [1, 2, 5, 10];
+  for (const m of steps) {
+    const c = m * base;
+    if (dir < 0 ? c <= v * (1 + 1e-12) : c >= v * (1 - 1e-12)) return Number(c.toPrecision(12));
+  }
+  return dir < 0 ? base : 10 * base;
+}
+
 /** Pad [lo, hi] by 5 % on each side (multiplicatively on a log scale); widen a zero span. */
 export function padRange(lo: number, hi: number, log: boolean): [number, number] {
   if (log) {
     if (lo <= 0 || hi <= 0) return [lo, hi];
-    if (lo === hi) return [lo / 2, hi * 2];
+    if (lo === hi) return [niceLog(lo / 2, -1), niceLog(hi * 2, 1)];
     const f = Math.pow(hi / lo, PAD);
-    return [lo / f, hi * f];
+    return [niceLog(lo / f, -1), niceLog(hi * f, 1)];
   }
   if (lo === hi) {
     const d = lo === 0 ? 1 : Math.abs(lo) * 0.1;

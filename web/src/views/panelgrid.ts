@@ -172,8 +172,14 @@ export class PanelGrid {
       const p = byEl.get(e.target);
       if (!p) continue;
       if (e.isIntersecting && !p.inView) entering.push(p);
-      else if (!e.isIntersecting) p.inView = false;
+      else if (!e.isIntersecting) {
+        p.inView = false;
+        // Pushed out of the viewport before drawing (a panel above grew): not part of the
+        // first screen any more.
+        this.initial?.delete(p);
+      }
     }
+    if (this.initial && this.initial.size === 0 && !this.ready && entering.length === 0) this.markReady();
     if (this.keysSet && this.initial === null && !this.ready) {
       this.initial = new Set(entering);
       if (entering.length === 0) this.markReady();
@@ -191,8 +197,15 @@ export class PanelGrid {
       const queue = [...this.drawQueue];
       this.drawQueue.clear();
       for (const [panel, what] of queue) {
-        if (what === "resize") panel.resize();
-        else panel.draw();
+        try {
+          if (what === "resize") panel.resize();
+          else panel.draw();
+        } catch (e) {
+          // One bad panel must not keep the others (or readiness) from drawing.
+          console.error(`panel ${panel.key}:`, e);
+          panel.failed = true;
+          this.onDrawn(panel);
+        }
       }
     });
   }
