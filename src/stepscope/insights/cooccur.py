@@ -4,8 +4,9 @@ The anomalies are the run's ``peak``, ``trough`` and ``spike`` findings, most pr
 first. For each, every other metric of the same run is checked against the anomaly's
 window (widened by ``SLACK_FRACTION`` of the run's step range on both sides):
 
-* **extreme** — the other metric has a peak, trough or spike whose step lies in the
-  widened window ("coincides with its accuracy trough");
+* **extreme** — for a peak or trough: the other metric has a peak or trough whose step
+  lies in the widened window ("coincides with its accuracy trough"); for a spike: the
+  other metric has a spike within ``SPIKE_SLACK_FRACTION`` of the step range;
 * **plateau** (peak and trough anomalies only) — on the other metric's smoothed curve,
   the movement (max - min) inside the window is at most ``PLATEAU_FRACTION`` of its
   range, while over an equally long stretch just before the window it moved at least
@@ -13,7 +14,8 @@ window (widened by ``SLACK_FRACTION`` of the run's step range on both sides):
   range — it stopped moving when the anomaly began. Flat metrics never plateau.
 
 A pair of metrics is reported once per overlapping window, whichever anomaly is found
-first.
+first; the sentence names at most ``MAX_RELATED`` related metrics (extremes first),
+``metrics`` and ``detail["relations"]`` list them all.
 
 All metrics of a run are interpolated onto one grid of ``GRID_POINTS`` steps, so the
 plateau test is a few vectorised reductions per anomaly. An anomaly already named as
@@ -32,6 +34,8 @@ from stepscope.insights.prepare import MIN_DETECT_POINTS, Prepared
 from stepscope.insights.wording import fmt_steps, join_names
 
 SLACK_FRACTION = 0.05
+SPIKE_SLACK_FRACTION = 0.005
+MAX_RELATED = 6
 PLATEAU_FRACTION = 0.15
 PLATEAU_BEFORE_RATIO = 3.0
 PLATEAU_BEFORE_FRACTION = 0.08
@@ -78,11 +82,18 @@ def co_occurrence_findings(
     for a in primaries:
         if (a.metric, a.type, a.step) in named or a.window is None:
             continue
-        lo, hi = a.window[0] - slack, a.window[1] + slack
+        if a.type == "spike":
+            reach = SPIKE_SLACK_FRACTION * (span[1] - span[0])
+            lo, hi = a.window[0] - reach, a.window[1] + reach
+            kinds: tuple[str, ...] = ("spike",)
+        else:
+            lo, hi = a.window[0] - slack, a.window[1] + slack
+            kinds = ("peak", "trough")
         related: list[tuple[str, str, Finding | None]] = []
         for f in primaries:
             if (
-                f.metric != a.metric
+                f.type in kinds
+                and f.metric != a.metric
                 and f.step is not None
                 and lo <= f.step <= hi
                 and all(r[0] != f.metric for r in related)
@@ -111,7 +122,8 @@ def co_occurrence_findings(
             r
             for r in related
             if not any(
-                {r[0], a.metric} == set(f.metrics or ())
+                r[0] in (f.metrics or ())
+                and a.metric in (f.metrics or ())
                 and f.window is not None
                 and f.window[0] <= a.window[1]
                 and a.window[0] <= f.window[1]
@@ -120,12 +132,15 @@ def co_occurrence_findings(
         ]
         if not related:
             continue
+        omitted = max(0, len(related) - MAX_RELATED)
         for _, _, other in related:
             if other is not None:
                 named.add((other.metric, other.type, other.step))
         named.add((a.metric, a.type, a.step))
         run = series[0].run
-        phrases = [f"its {metric} {_KIND_WORDS[kind]}" for metric, kind, _ in related]
+        phrases = [f"its {metric} {_KIND_WORDS[kind]}" for metric, kind, _ in related[:MAX_RELATED]]
+        if omitted:
+            phrases.append(f"{omitted} more metric(s)")
         text = (
             f"{run}'s {a.metric} {_KIND_WORDS[a.type]} ({fmt_steps(*a.window)}) coincides with "
             f"{join_names(phrases)}."
@@ -144,7 +159,7 @@ def co_occurrence_findings(
                 step=a.step,
                 window=a.window,
                 value=a.value,
-                detail={"anomaly": a.type, "relations": relations},
+                detail={"anomaly": a.type, "relations": relations, "omitted": omitted},
             )
         )
     return out
