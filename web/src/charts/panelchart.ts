@@ -281,14 +281,18 @@ export class PanelChart {
       i0 = lowerBound(xs, sx.min);
       i1 = lowerBound(xs, sx.max + Number.EPSILON * Math.abs(sx.max)) + 1;
     }
+    // Raw values decide the range (smoothed lines stay inside them); the envelope too,
+    // unless outliers are ignored.
     const cols: Column[] = [];
-    shaped.slots.forEach((slot, i) => {
-      if (slot.role === "min" || slot.role === "max") {
-        if (st.ignoreOutliers) return;
-      }
-      const col = shaped.data[i + 1] as Column;
+    const take = (col: Column): void => {
       cols.push(i0 === 0 && i1 >= col.length ? col : col.slice(i0, i1));
-    });
+    };
+    for (const col of shaped.raw.values()) take(col);
+    if (!st.ignoreOutliers) {
+      shaped.slots.forEach((slot, i) => {
+        if (slot.role === "min" || slot.role === "max") take(shaped.data[i + 1] as Column);
+      });
+    }
     const r = computeYRange(cols, { ignoreOutliers: st.ignoreOutliers, log: st.log, min: st.yMin, max: st.yMax });
     if (!r) return st.log ? [1, 10] : [0, 1];
     return r;
