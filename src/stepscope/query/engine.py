@@ -85,7 +85,10 @@ def read_points(store: Store, ref: SeriesRef, lo: int | None = None,
 def _step_bounds(x_range: tuple[float, float] | None) -> tuple[int | None, int | None]:
     if x_range is None:
         return None, None
-    return int(np.ceil(x_range[0])), int(np.floor(x_range[1]))
+    # Clamped to what a stored step can be, so a range like [-1e300, 1e300] still binds
+    # as a 64-bit integer.
+    return (max(int(np.ceil(x_range[0])), -1),
+            min(int(np.floor(x_range[1])), np.iinfo(np.int64).max))
 
 
 def _step_envelope(store: Store, ref: SeriesRef, lo: int | None, hi: int | None,

@@ -26,7 +26,9 @@ def open_store(directory: Path) -> SqliteStore:
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket (``port`` 0 picks a free one; read it from the socket)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP (not 0) so asyncio sets TCP_NODELAY on accepted connections; without
+    # it, keep-alive requests wait ~40 ms on Nagle and delayed ACKs.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
