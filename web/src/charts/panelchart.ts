@@ -189,7 +189,7 @@ export class PanelChart {
     }
     const yAxis: uPlot.Axis = {
       stroke: AXIS_TEXT,
-      space: 36,
+      space: 40,
       font: FONT,
       grid: { stroke: GRID, width: 1 },
       ticks: { stroke: GRID, width: 1, size: 4 },
