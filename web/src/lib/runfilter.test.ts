@@ -36,3 +36,27 @@ describe("config", () => {
     expect(configFields(runs)).toEqual(["lr", "model"]);
   });
 });
+
+import { sortRuns } from "./runfilter";
+
+describe("sortRuns", () => {
+  const rs = [
+    { id: "a", name: "b-run", group: null, tags: [], status: "running", config: { lr: 3 }, created_at: 1, last_step: 10 },
+    { id: "b", name: "A-run", group: "g", tags: [], status: "finished", config: {}, created_at: 2, last_step: null },
+    { id: "c", name: "c-run", group: null, tags: [], status: "failed", config: { lr: 1 }, created_at: 3, last_step: 5 },
+  ];
+  it("sorts by name, case-insensitive, both directions", () => {
+    expect(sortRuns(rs, "name", 1).map((r) => r.id)).toEqual(["b", "a", "c"]);
+    expect(sortRuns(rs, "name", -1).map((r) => r.id)).toEqual(["c", "a", "b"]);
+  });
+  it("puts missing values last either way", () => {
+    expect(sortRuns(rs, "last_step", 1).map((r) => r.id)).toEqual(["c", "a", "b"]);
+    expect(sortRuns(rs, "last_step", -1).map((r) => r.id)).toEqual(["a", "c", "b"]);
+    expect(sortRuns(rs, "config.lr", 1).map((r) => r.id)).toEqual(["c", "a", "b"]);
+  });
+  it("does not mutate", () => {
+    const copy = [...rs];
+    sortRuns(rs, "created_at", -1);
+    expect(rs).toEqual(copy);
+  });
+});

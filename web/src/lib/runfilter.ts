@@ -55,3 +55,46 @@ export function configFields(runs: readonly FilterableRun[]): string[] {
   for (const r of runs) for (const k of Object.keys(r.config ?? {})) counts.set(k, (counts.get(k) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
 }
+
+export type RunSortKey = "name" | "status" | "last_step" | "created_at" | "group" | `config.${string}`;
+
+export interface SortableRun extends FilterableRun {
+  created_at: number;
+  last_step: number | null;
+}
+
+function sortValue(run: SortableRun, key: RunSortKey): string | number | null {
+  switch (key) {
+    case "name":
+      return run.name.toLowerCase();
+    case "status":
+      return run.status;
+    case "last_step":
+      return run.last_step;
+    case "created_at":
+      return run.created_at;
+    case "group":
+      return run.group;
+    default: {
+      const v = run.config[key.slice("config.".length)];
+      return typeof v === "number" ? v : v === undefined || v === null ? null : configText(v).toLowerCase();
+    }
+  }
+}
+
+/** Sort for the runs table (stable; missing values last in either direction; ties by
+ * creation order). Colors do not depend on this order. */
+export function sortRuns<T extends SortableRun>(runs: readonly T[], key: RunSortKey, dir: 1 | -1): T[] {
+  return runs
+    .map((r, i) => ({ r, i, v: sortValue(r, key) }))
+    .sort((a, b) => {
+      if (a.v === null && b.v === null) return a.i - b.i;
+      if (a.v === null) return 1;
+      if (b.v === null) return -1;
+      if (typeof a.v === "number" && typeof b.v === "number") return (a.v - b.v) * dir || a.i - b.i;
+      const sa = String(a.v);
+      const sb = String(b.v);
+      return (sa < sb ? -1 : sa > sb ? 1 : 0) * dir || a.i - b.i;
+    })
+    .map((x) => x.r);
+}

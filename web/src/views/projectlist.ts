@@ -1,7 +1,7 @@
 // The project list: `/`.
 
 import { listProjects } from "../api/client";
-import { formatAge } from "../lib/format";
+import { formatCreated } from "../lib/format";
 import { formatRoute } from "../lib/urlstate";
 import { h } from "./dom";
 import { setHook } from "./testhook";
@@ -27,7 +27,7 @@ export async function renderProjectList(root: HTMLElement, navigate: (path: stri
             "a",
             { class: "ss-project", href, testid: "project-link", "data-project": p.name },
             h("span", { class: "ss-project-name" }, p.name),
-            h("span", { class: "ss-project-meta" }, `${p.run_count} run${p.run_count === 1 ? "" : "s"}${p.updated_at ? ` · updated ${formatAge(p.updated_at, now)}` : ""}`),
+            h("span", { class: "ss-project-meta" }, `${p.run_count} run${p.run_count === 1 ? "" : "s"}${p.updated_at ? ` · updated ${formatCreated(p.updated_at, now)}` : ""}`),
           );
           a.addEventListener("click", (e) => {
             if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;

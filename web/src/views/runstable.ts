@@ -5,7 +5,7 @@
 import type { Run } from "../api/types";
 import { icon } from "../charts/icons";
 import { formatCreated, formatDateTime, formatStep } from "../lib/format";
-import { configFields, configText, filterRuns } from "../lib/runfilter";
+import { configFields, configText, filterRuns, sortRuns, type RunSortKey } from "../lib/runfilter";
 import { h } from "./dom";
 
 export interface RunsTableProps {
@@ -28,6 +28,7 @@ export interface RunsTableActions {
 }
 
 const FIXED = ["", "Name", "Status", "Last step", "Created", "Tags", "Group"];
+const SORT_KEYS: (RunSortKey | null)[] = [null, "name", "status", "last_step", "created_at", null, "group"];
 
 export class RunsTable {
   readonly el: HTMLElement;
@@ -40,6 +41,8 @@ export class RunsTable {
   private props: RunsTableProps = { runs: [], colors: new Map(), hidden: [], columns: [] };
   private query = "";
   private headKey = "";
+  /** Display order only; colors follow creation order whatever the sort. */
+  private sort: { key: RunSortKey; dir: 1 | -1 } | null = null;
 
   constructor(private readonly actions: RunsTableActions) {
     this.search = h("input", { type: "search", class: "ss-search", placeholder: "Search runs (name, tag:x, status:running, config.lr:0.001)", testid: "runs-search", "aria-label": "Search runs" });
@@ -80,10 +83,22 @@ export class RunsTable {
   private refresh(): void {
     const { runs, hidden, columns } = this.props;
     const headKey = columns.join("\u0000");
-    if (headKey !== this.headKey || this.thead.childElementCount === 0) {
-      this.headKey = headKey;
+    const sortKey = this.sort ? `${this.sort.key}:${this.sort.dir}` : "";
+    if (headKey + sortKey !== this.headKey || this.thead.childElementCount === 0) {
+      this.headKey = headKey + sortKey;
+      const keys: (RunSortKey | null)[] = [...SORT_KEYS, ...columns.map((c) => `config.${c}` as RunSortKey)];
       this.thead.replaceChildren(
-        h("tr", {}, ...[...FIXED, ...columns].map((c, i) => h("th", { class: i === 0 ? "ss-col-ctl" : "", title: c }, c))),
+        h(
+          "tr",
+          {},
+          ...[...FIXED, ...columns].map((c, i) => {
+            const key = keys[i] ?? null;
+            const on = key !== null && this.sort?.key === key;
+            const th = h("th", { class: i === 0 ? "ss-col-ctl" : key ? "ss-sortable" : "", title: c, "data-sort": key ?? undefined, "aria-sort": on ? (this.sort!.dir === 1 ? "ascending" : "descending") : undefined }, c, on ? (this.sort!.dir === 1 ? " ▲" : " ▼") : "");
+            if (key) th.addEventListener("click", () => this.toggleSort(key));
+            return th;
+          }),
+        ),
       );
     }
     const visible = this.matching();
@@ -95,7 +110,7 @@ export class RunsTable {
       }
     }
     const ordered: HTMLTableRowElement[] = [];
-    for (const run of runs) {
+    for (const run of this.sort ? sortRuns(runs, this.sort.key, this.sort.dir) : runs) {
       let tr = this.rows.get(run.id);
       if (!tr) {
         tr = this.createRow(run.id);
@@ -109,6 +124,14 @@ export class RunsTable {
     if (current.length !== ordered.length || current.some((c, i) => c !== ordered[i])) this.tbody.replaceChildren(...ordered);
     const shown = runs.length - hidden.filter((id) => runs.some((r) => r.id === id)).length;
     this.summary.textContent = `${runs.length} run${runs.length === 1 ? "" : "s"} · ${shown} shown${this.query ? ` · ${visible.length} match` : ""}`;
+  }
+
+  /** Header click: ascending, then descending, then back to creation order. */
+  private toggleSort(key: RunSortKey): void {
+    if (this.sort?.key !== key) this.sort = { key, dir: 1 };
+    else if (this.sort.dir === 1) this.sort = { key, dir: -1 };
+    else this.sort = null;
+    this.refresh();
   }
 
   private createRow(id: string): HTMLTableRowElement {
