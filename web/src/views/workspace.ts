@@ -218,6 +218,8 @@ export function renderWorkspace(
       if (disposed) return;
       status.hidden = false;
       status.classList.add("ss-error");
+      table.el.hidden = true;
+      saveState.hidden = true;
       status.textContent =
         e instanceof ApiError && e.status === 404 ? `Project "${project}" not found.` : `Could not load the project: ${e instanceof Error ? e.message : String(e)}`;
       setHook({ ready: true, renderDoneAt: performance.now() });
