@@ -105,12 +105,39 @@ def _overall(report: Report) -> str | None:
     )
 
 
+def _travel(report: Report) -> list[str]:
+    """Per run: which metrics with a known goal moved the good or the bad way overall."""
+    moves: dict[str, tuple[list[str], list[str]]] = {}
+    for f in report.of_type("trend"):
+        if f.goal is None or f.shape == "flat":
+            continue
+        change = detail_number(f.detail, "end_value") - detail_number(f.detail, "start_value")
+        better, worse = moves.setdefault(f.runs[0], ([], []))
+        if change != 0:
+            (better if (change > 0) == (f.goal == "maximize") else worse).append(f.metric)
+    sentences = []
+    for run, (better, worse) in moves.items():
+        parts = []
+        if better:
+            verb = "appears" if len(better) == 1 else "appear"
+            parts.append(f"{join_names(better)} {verb} to improve over the run")
+        if worse:
+            verb, it = ("ends", "it") if len(worse) == 1 else ("end", "they")
+            parts.append(f"{join_names(worse)} {verb} worse than {it} started")
+        if parts:
+            sentences.append(f"For {run}, " + "; ".join(parts) + ".")
+    return sentences
+
+
 def interpretation(report: Report) -> Bullets:
     """Hedged readings of the findings (never claims of cause)."""
     items: list[tuple[str | None, str]] = []
     overall = _overall(report)
     if overall:
         items.append(("What the data suggests", overall))
+    travel = _travel(report)
+    if travel:
+        items.append(("Direction of travel", " ".join(travel)))
     for f in report.of_type("co_occurrence"):
         items.append(
             (

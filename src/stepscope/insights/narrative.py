@@ -123,6 +123,8 @@ def chart_blocks(index: int, chart: Chart, findings: Sequence[Finding]) -> list[
 
 def _overview(report: Report) -> str:
     metrics = [c.metric for c in report.charts]
+    if not metrics:
+        return "There are no series to analyse."
     lows = [min(c.key_points.steps) for c in report.charts if c.key_points.steps]
     highs = [max(c.key_points.steps) for c in report.charts if c.key_points.steps]
     over = f" over steps {min(lows)}-{max(highs)}" if lows else ""
@@ -149,8 +151,9 @@ def build_document(report: Report) -> list[Block]:
         Heading(1, "Training metrics analysis"),
         Heading(2, "Overview"),
         Paragraph(_overview(report)),
-        Heading(2, "Detailed Analysis"),
     ]
+    if report.charts:
+        blocks.append(Heading(2, "Detailed Analysis"))
     for i, chart in enumerate(report.charts, 1):
         blocks.extend(chart_blocks(i, chart, report.findings))
     observations = key_observations(report)
