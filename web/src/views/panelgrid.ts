@@ -61,15 +61,6 @@ export class PanelGrid {
         this.panels.delete(key);
       }
     }
-    for (const k of info.keys) {
-      if (!this.panels.has(k.key)) {
-        const p = new PanelView(k.key, this.ctx, {
-          requestDraw: (panel) => this.queueDraw(panel),
-          onDrawn: (panel) => this.onDrawn(panel),
-        });
-        this.panels.set(k.key, p);
-      }
-    }
     this.layout();
   }
 
@@ -100,7 +91,7 @@ export class PanelGrid {
       sections.push(this.empty);
     }
     this.el.replaceChildren(...sections);
-    setHook({ panels: this.panels.size });
+    setHook({ panels: this.keyInfo.keys.length });
     if (this.keysSet) this.primeVisible(seen);
     if (this.keysSet && this.initial === null && !this.ready) {
       // Readiness is decided on the first intersection pass; with nothing to show it is now.
@@ -108,7 +99,24 @@ export class PanelGrid {
     }
   }
 
-  private sectionEls = new Map<string, { root: HTMLElement; grid: HTMLElement; count: HTMLElement }>();
+  private sectionEls = new Map<string, { root: HTMLElement; grid: HTMLElement; count: HTMLElement; more: HTMLButtonElement }>();
+  /** Panels shown per section before "Show more" (transient): bounds the DOM for runs that
+   * log thousands of keys. */
+  private limits = new Map<string, number>();
+  static readonly PAGE = 36;
+
+  /** Panels are built the first time a section shows them. */
+  private panelFor(key: string): PanelView {
+    let p = this.panels.get(key);
+    if (!p) {
+      p = new PanelView(key, this.ctx, {
+        requestDraw: (panel) => this.queueDraw(panel),
+        onDrawn: (panel) => this.onDrawn(panel),
+      });
+      this.panels.set(key, p);
+    }
+    return p;
+  }
 
   private renderSection(g: SectionGroup, collapsed: boolean, seen: Set<string>): HTMLElement {
     let s = this.sectionEls.get(g.id);
@@ -123,23 +131,30 @@ export class PanelGrid {
         count,
       );
       toggle.addEventListener("click", () => this.ctx.store.update((ws) => ({ ...ws, collapsed: toggleCollapsed(ws.collapsed, g.id) })));
-      const root = h("section", { class: "ss-section", testid: "section", "data-section": g.id === PINNED_SECTION ? "Pinned" : g.id }, toggle, grid);
+      const more = h("button", { type: "button", class: "ss-btn ss-more", testid: "section-more" });
+      more.addEventListener("click", () => {
+        this.limits.set(g.id, (this.limits.get(g.id) ?? PanelGrid.PAGE) + PanelGrid.PAGE * 4);
+        this.layout();
+      });
+      const root = h("section", { class: "ss-section", testid: "section", "data-section": g.id === PINNED_SECTION ? "Pinned" : g.id }, toggle, grid, more);
       if (g.id === PINNED_SECTION) root.classList.add("ss-pinned");
-      s = { root, grid, count };
+      s = { root, grid, count, more };
       this.sectionEls.set(g.id, s);
     }
     s.count.textContent = String(g.keys.length);
     s.root.classList.toggle("collapsed", collapsed);
     s.root.setAttribute("aria-expanded", String(!collapsed));
     const children: HTMLElement[] = [];
+    const limit = this.limits.get(g.id) ?? PanelGrid.PAGE;
     if (!collapsed) {
-      for (const key of g.keys) {
-        const p = this.panels.get(key);
-        if (!p) continue;
+      for (const key of g.keys.slice(0, limit)) {
         seen.add(key);
-        children.push(p.el);
+        children.push(this.panelFor(key).el);
       }
     }
+    const hiddenCount = collapsed ? 0 : Math.max(0, g.keys.length - limit);
+    s.more.hidden = hiddenCount === 0;
+    s.more.textContent = `Show ${Math.min(hiddenCount, PanelGrid.PAGE * 4)} more of ${hiddenCount}`;
     // Move only what changed, so existing canvases stay put.
     const current = Array.from(s.grid.children);
     if (current.length !== children.length || current.some((c, i) => c !== children[i])) {
