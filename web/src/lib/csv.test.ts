@@ -25,6 +25,10 @@ describe("panelCsv", () => {
     ]);
     expect(csv).toBe('step,red,"blue, v2"\n0,0.5,\n1,NaN,1\n2,,2\n');
   });
+  it("keeps only the zoomed range", () => {
+    const csv = panelCsv("step", [0, 1, 2, 3], [{ id: "r", name: "red", values: [1, 2, 3, 4] }], [1, 2]);
+    expect(csv).toBe("step,red\n1,2\n2,3\n");
+  });
   it("has a header even without data", () => {
     expect(panelCsv("step", [], [])).toBe("step\n");
   });

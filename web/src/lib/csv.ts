@@ -24,9 +24,12 @@ export function panelCsv(
   xName: string,
   xs: readonly number[],
   runs: readonly { id: string; name: string; values: Column }[],
+  /** Only rows with x in this (inclusive) range: what a zoomed panel shows. */
+  range: readonly [number, number] | null = null,
 ): string {
   const lines: string[] = [[xName, ...runHeaders(runs)].map(csvEscape).join(",")];
   for (let i = 0; i < xs.length; i++) {
+    if (range && (xs[i]! < range[0] || xs[i]! > range[1])) continue;
     const row = [cell(xs[i])];
     let any = false;
     for (const r of runs) {

@@ -9,6 +9,7 @@ import { PanelChart } from "../charts/panelchart";
 import { downloadName, panelCsv } from "../lib/csv";
 import { xColumnName } from "../lib/format";
 import { togglePin } from "../lib/sections";
+import { isSmoothing } from "../lib/smoothing";
 import { clampHeight, panelSettings, updatePanel, type PanelSettings } from "../lib/workspace";
 import { panelLink } from "../lib/urlstate";
 import { clampBuckets } from "../state/series";
@@ -213,8 +214,13 @@ export class PanelView {
       }
       const zoom = this.zoom;
       if (zoom && (!zoom.data || wasStale)) {
+        // With smoothing on, fetch half a range more on the left (at the same resolution)
+        // so the smoothed line enters the zoom warmed up instead of restarting at its edge.
+        const warm = isSmoothing(st.smoothing) ? (zoom.range[1] - zoom.range[0]) / 2 : 0;
+        const range: [number, number] = [zoom.range[0] - warm, zoom.range[1]];
+        const zoomBuckets = clampBuckets(warm > 0 ? buckets * 1.5 : buckets);
         jobs.push(
-          this.ctx.loader.load({ key: this.key, x: st.x, range: zoom.range, buckets }).then((series) => {
+          this.ctx.loader.load({ key: this.key, x: st.x, range, buckets: zoomBuckets }).then((series) => {
             if (this.zoom === zoom) zoom.data = { x: st.x, runs: new Set(runs), series };
           }),
         );
@@ -330,7 +336,7 @@ export class PanelView {
       .chartRuns()
       .filter((r) => shaped.raw.has(r.id))
       .map((r) => ({ id: r.id, name: r.name, values: shaped.raw.get(r.id)! }));
-    return panelCsv(xColumnName(st.x), shaped.data[0], runs);
+    return panelCsv(xColumnName(st.x), shaped.data[0], runs, this.zoom?.range ?? null);
   }
 
   private async downloadCsv(): Promise<void> {
