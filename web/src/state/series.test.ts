@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 const querySeries = vi.fn();
 vi.mock("../api/client", () => ({ querySeries: (...args: unknown[]) => querySeries(...args) }));
 
-import { clampBuckets, SeriesLoader } from "./series";
+import { chunkKeys, clampBuckets, MAX_PAIRS, SeriesLoader } from "./series";
 
 function env(run: string, key: string) {
   return { run, key, raw: true, x: [0], last: [1], mean: [1], min: [1], max: [1], count: [1], nonfinite: [0] };
@@ -55,5 +55,16 @@ describe("SeriesLoader", () => {
     expect(clampBuckets(0)).toBe(10);
     expect(clampBuckets(123.4)).toBe(123);
     expect(clampBuckets(1e6)).toBe(10000);
+  });
+});
+
+describe("chunkKeys", () => {
+  it("keeps runs x keys within the server's limit", () => {
+    expect(chunkKeys(["a", "b", "c"], 10)).toEqual([["a", "b", "c"]]);
+    const keys = Array.from({ length: 250 }, (_, i) => `k${i}`);
+    const chunks = chunkKeys(keys, 200);
+    expect(chunks.every((c) => c.length * 200 <= MAX_PAIRS)).toBe(true);
+    expect(chunks.flat()).toEqual(keys);
+    expect(chunkKeys(["a", "b"], 50000)).toEqual([["a"], ["b"]]);
   });
 });

@@ -13,6 +13,8 @@ export interface RunsTableProps {
   colors: ReadonlyMap<string, string>;
   hidden: readonly string[];
   columns: readonly string[];
+  /** Runs whose color is a user choice (they get a "reset color" button). */
+  overridden?: ReadonlySet<string>;
 }
 
 export interface RunsTableActions {
@@ -22,6 +24,8 @@ export interface RunsTableActions {
   showAll(): void;
   /** Live preview while the picker moves; `commit` when it closes. */
   setColor(id: string, color: string, commit: boolean): void;
+  /** Back to the palette color. */
+  resetColor(id: string): void;
   setColumns(columns: string[]): void;
   /** Search text changed (the workspace may filter panels' runs too). */
   onQuery?(query: string, matching: string[]): void;
@@ -140,12 +144,14 @@ export class RunsTable {
     const color = h("input", { type: "color", class: "ss-color", testid: "run-color", title: "Run color", "aria-label": "Run color" });
     color.addEventListener("input", () => this.actions.setColor(id, color.value, false));
     color.addEventListener("change", () => this.actions.setColor(id, color.value, true));
+    const reset = h("button", { type: "button", class: "ss-icon-btn ss-color-reset", testid: "run-color-reset", title: "Back to the palette color", html: icon("close", 12) });
+    reset.addEventListener("click", () => this.actions.resetColor(id));
     const solo = h("button", { type: "button", class: "ss-icon-btn ss-solo", testid: "run-solo", title: "Show only this run", html: icon("solo", 14) });
     solo.addEventListener("click", () => this.actions.solo([id]));
     const tr = h(
       "tr",
       { testid: "run-row", "data-run-id": id },
-      h("td", { class: "ss-col-ctl" }, eye, color),
+      h("td", { class: "ss-col-ctl" }, eye, color, reset),
       h("td", { class: "ss-run-name" }, h("span", { class: "ss-name-text", testid: "run-name" }), solo),
       h("td", { testid: "run-status" }),
       h("td", { class: "num", testid: "run-last-step" }),
@@ -174,6 +180,8 @@ export class RunsTable {
     const c = colors.get(run.id) ?? "#888888";
     if (document.activeElement !== color && color.value !== c) color.value = c;
     color.style.setProperty("--swatch", c);
+    const reset = cells[0]!.querySelector<HTMLButtonElement>("[data-testid=run-color-reset]")!;
+    reset.hidden = !this.props.overridden?.has(run.id);
     tr.style.setProperty("--run-color", c);
     setText(cells[1]!.querySelector(".ss-name-text")!, run.name || run.id);
     (cells[1] as HTMLElement).title = `${run.name} (${run.id})`;

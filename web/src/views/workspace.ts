@@ -79,6 +79,7 @@ export function renderWorkspace(
     solo: (ids) => store.update((ws) => ({ ...ws, hidden: soloHidden(runs.map((r) => r.id), ids) })),
     showAll: () => store.update((ws) => ({ ...ws, hidden: [] })),
     setColor: (id, color, commit) => void setColor(id, color, commit),
+    resetColor: (id) => void resetColor(id),
     setColumns: (columns) => store.update((ws) => ({ ...ws, columns })),
   });
   const grid = new PanelGrid(ctx);
@@ -112,7 +113,30 @@ export function renderWorkspace(
     for (const [id, c] of previewColors) colors.set(id, c);
     const visible = new Set(visibleRunIds(runs.map((r) => r.id), ws.hidden));
     chartRuns = runs.filter((r) => visible.has(r.id)).map((r) => ({ id: r.id, name: r.name || r.id, color: colors.get(r.id)! }));
-    table.update({ runs, colors, hidden: ws.hidden, columns: ws.columns });
+    table.update({ runs, colors, hidden: ws.hidden, columns: ws.columns, overridden: overriddenRuns() });
+  }
+
+  function overriddenRuns(): Set<string> {
+    const ws = store.state;
+    return new Set(runs.filter((r) => r.color || ws.colors[r.id] || previewColors.has(r.id)).map((r) => r.id));
+  }
+
+  async function resetColor(id: string): Promise<void> {
+    previewColors.delete(id);
+    if (store.state.colors[id]) {
+      store.update((ws) => {
+        const colors = { ...ws.colors };
+        delete colors[id];
+        return { ...ws, colors };
+      });
+    }
+    const run = runs.find((r) => r.id === id);
+    if (!run?.color) return;
+    try {
+      upsertRun(await patchRun(project, id, { color: null }));
+    } catch (e) {
+      toast(`Could not reset the color: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   async function setColor(id: string, color: string, commit: boolean): Promise<void> {
@@ -190,7 +214,7 @@ export function renderWorkspace(
         refetchRuns();
       } else if (ev.last_step !== null && ev.last_step !== undefined && ev.last_step !== run.last_step) {
         run.last_step = Math.max(run.last_step ?? ev.last_step, ev.last_step);
-        table.update({ runs, colors, hidden: store.state.hidden, columns: store.state.columns });
+        table.update({ runs, colors, hidden: store.state.hidden, columns: store.state.columns, overridden: overriddenRuns() });
       }
       const known = new Set(keyInfo.keys.map((k) => k.key));
       if (ev.keys.some((k) => !known.has(k))) refetchKeys();
