@@ -64,7 +64,7 @@ class _PgCursor:
     def __init__(self, pool: ConnectionPool, conn: Connection, *, retry: bool) -> None:
         self._pool = pool
         self._conn: Connection | None = conn
-        self._cur = conn.cursor()
+        self._cur = conn.cursor(binary=True)  # bytea and numbers arrive unparsed
         self._retry = retry
 
     def execute(self, query: str, params: Sequence[Any] = ()) -> _PgCursor:
@@ -78,7 +78,7 @@ class _PgCursor:
             self._conn = None
             self._pool.discard_idle()
             self._conn = self._pool.acquire()
-            self._cur = self._conn.cursor()
+            self._cur = self._conn.cursor(binary=True)
             self._cur.execute(text, params)
         return self
 
