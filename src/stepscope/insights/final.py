@@ -51,7 +51,10 @@ def level_at(p: Prepared, step: float, width: float) -> tuple[float, float]:
     slope = 0.0
     if k > 1:
         i, j = np.triu_indices(k, 1)
-        slope = float(np.median((y[j] - y[i]) / (x[j] - x[i])))
+        apart = x[j] > x[i]  # repeated steps carry no slope information
+        if apart.any():
+            i, j = i[apart], j[apart]
+            slope = float(np.median((y[j] - y[i]) / (x[j] - x[i])))
     level = float(np.median(y - slope * x)) + slope * step
     leverage = 1.0 if k < 3 else 4.0
     return level, 1.25 * p.sigma_level * p.correlation_factor * math.sqrt(leverage / k)

@@ -182,8 +182,10 @@ def prepare(series: MetricSeries) -> Prepared:
     residual = mean - smooth
     sigma_resid = robust_sigma(residual)
     correlation = 0.0
-    if m >= MIN_DETECT_POINTS and float(np.dot(residual, residual)) > 0:
-        lag1 = float(np.dot(residual[1:], residual[:-1]) / np.dot(residual, residual))
+    peak = float(np.abs(residual).max()) if m else 0.0
+    if m >= MIN_DETECT_POINTS and peak > 0:
+        unit = residual / peak  # scaled so the products below cannot overflow
+        lag1 = float(np.dot(unit[1:], unit[:-1]) / np.dot(unit, unit))
         correlation = min(max(lag1, 0.0), MAX_CORRELATION)
     return Prepared(
         run=series.run,
