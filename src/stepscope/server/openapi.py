@@ -218,7 +218,8 @@ _RUN_QUERY = [
                                                                    "-created_at)."),
     _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 1000},
            "Page size (default 200)."),
-    _param("offset", "query", {"type": "integer", "minimum": 0}, "Page start."),
+    _param("offset", "query", {"type": "integer", "minimum": 0, "maximum": 2**62},
+           "Page start."),
 ]
 
 PATHS: dict[str, Any] = {
