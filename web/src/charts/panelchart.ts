@@ -263,10 +263,37 @@ export class PanelChart {
           },
         ],
         setCursor: [(u) => this.showTooltip(u)],
+        draw: [(u) => this.drawNonFinite(u, colors)],
       },
     };
     this.u = new uPlot(opts, data, this.host);
     this.u.over.addEventListener("mouseleave", () => this.tooltip.hide());
+  }
+
+  /** Small ticks along the bottom of the plot where a run has NaN/±inf points. */
+  private drawNonFinite(u: uPlot, colors: Map<string, string>): void {
+    const shaped = this.shaped;
+    if (!shaped || shaped.nonfiniteX.size === 0) return;
+    const ctx = u.ctx;
+    const pr = devicePixelRatio || 1;
+    const { left, top, width, height } = u.bbox;
+    const size = 4 * pr;
+    ctx.save();
+    for (const [run, xs] of shaped.nonfiniteX) {
+      ctx.fillStyle = colors.get(run) ?? "#888888";
+      ctx.beginPath();
+      for (const x of xs) {
+        const px = u.valToPos(x, "x", true);
+        if (px < left || px > left + width) continue;
+        const y = top + height;
+        ctx.moveTo(px, y - size);
+        ctx.lineTo(px - size * 0.8, y);
+        ctx.lineTo(px + size * 0.8, y);
+        ctx.closePath();
+      }
+      ctx.fill();
+    }
+    ctx.restore();
   }
 
   private yRange(u: uPlot, dataMin: number | null, dataMax: number | null): uPlot.Range.MinMax {

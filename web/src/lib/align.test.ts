@@ -67,6 +67,11 @@ describe("alignPanel", () => {
     const p = alignPanel([{ run: "c", x: [0, 1, 2], last: [0, -1, 2] }], { band: false, smoothing: none, log: true });
     expect(p.data[1]).toEqual([null, null, 2]);
   });
+  it("lists the x of buckets holding non-finite points", () => {
+    const p = alignPanel([{ run: "c", x: [0, 1, 2], last: [1, null, 2], nonfinite: [0, 1, 3] }], { band: false, smoothing: none, log: false });
+    expect(p.nonfiniteX.get("c")).toEqual([1, 2]);
+    expect(alignPanel([b], { band: false, smoothing: none, log: false }).nonfiniteX.size).toBe(0);
+  });
   it("sorts a metric x axis", () => {
     const p = alignPanel([{ run: "c", x: [2, 0, 1], last: [20, 0, 10] }], { band: false, smoothing: none, log: false });
     expect(p.data[0]).toEqual([0, 1, 2]);

@@ -15,6 +15,8 @@ export interface RunSeries {
   last: readonly (number | null)[];
   min?: readonly (number | null)[];
   max?: readonly (number | null)[];
+  /** Per bucket, how many of its points were NaN or ±inf. */
+  nonfinite?: readonly number[];
 }
 
 export type SeriesRole = "min" | "max" | "raw" | "main";
@@ -117,6 +119,9 @@ export interface AlignedPanel {
   raw: Map<string, Column>;
   /** Main (drawn strong) column per run. */
   main: Map<string, Column>;
+  /** Per run, the x of every bucket that holds a non-finite point (drawn as markers: a
+   * NaN inside a downsampled bucket is not a gap in the line, yet must be seen). */
+  nonfiniteX: Map<string, number[]>;
 }
 
 function logSafe(values: readonly (number | null)[], log: boolean): (number | null)[] {
@@ -135,6 +140,7 @@ export function alignPanel(series: readonly RunSeries[], opts: AlignOptions): Al
       last: pick(s.last) ?? [],
       min: pick(s.min),
       max: pick(s.max),
+      nonfinite: pick(s.nonfinite),
     };
   });
   const runs = sorted.map((s) => s.run);
@@ -145,7 +151,13 @@ export function alignPanel(series: readonly RunSeries[], opts: AlignOptions): Al
   const lo = new Map<string, Column>();
   const hi = new Map<string, Column>();
   const smoothing = isSmoothing(opts.smoothing);
+  const nonfiniteX = new Map<string, number[]>();
   for (const s of sorted) {
+    const nf = s.nonfinite;
+    if (nf) {
+      const xs = s.x.filter((_, i) => (nf[i] ?? 0) > 0);
+      if (xs.length > 0) nonfiniteX.set(s.run, xs);
+    }
     const last = logSafe(s.last, opts.log);
     const rawCol = spread(grid, s.x, last);
     raw.set(s.run, rawCol);
@@ -159,7 +171,7 @@ export function alignPanel(series: readonly RunSeries[], opts: AlignOptions): Al
     const src = slot.role === "min" ? lo : slot.role === "max" ? hi : slot.role === "raw" ? raw : main;
     return src.get(slot.run) ?? [];
   });
-  return { slots, data: [grid, ...columns], raw, main };
+  return { slots, data: [grid, ...columns], raw, main, nonfiniteX };
 }
 
 /** Indices of finite points with no finite neighbour (alignment gaps skipped): the
