@@ -58,7 +58,7 @@ def describe_run(run: str, findings: Sequence[Finding]) -> str:
     for f in mine:
         if f.type == "off_scale" and f.detail.get("position") == "start" and f.window:
             side = "above" if f.direction == "up" else "below"
-            start += f", off-scale {side} the settled band until step {f.window[1]}"
+            start += f", off-scale: far {side} where the chart settles ({fmt_steps(*f.window)})"
     sentences = [start, shape_phrase(trend.shape).capitalize()]
     for f in mine:
         if f.type in ("peak", "trough") and f.window and f.value is not None:
