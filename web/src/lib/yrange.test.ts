@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectFinite, computeYRange, hasClipped, niceLog, padRange, quantile, robustExtent } from "./yrange";
+import { collectFinite, computeYRange, niceLog, padRange, quantile, robustExtent } from "./yrange";
 
 const auto = { ignoreOutliers: false, log: false, min: null, max: null };
 
@@ -114,12 +114,5 @@ describe("computeYRange", () => {
   });
   it("manual bounds only, no data", () => {
     expect(computeYRange([[]], { ...auto, min: 0, max: 1 })).toEqual([0, 1]);
-  });
-});
-
-describe("hasClipped", () => {
-  it("detects off-range values", () => {
-    expect(hasClipped([[1, 5]], [0, 4])).toBe(true);
-    expect(hasClipped([[1, null]], [0, 4])).toBe(false);
   });
 });

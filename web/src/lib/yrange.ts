@@ -110,13 +110,3 @@ export function computeYRange(columns: readonly Column[], opts: YRangeOptions): 
   }
   return [lo, hi];
 }
-
-/** Does any finite value fall outside the range (so the panel can say "some points are off-chart")? */
-export function hasClipped(columns: readonly Column[], range: [number, number]): boolean {
-  for (const col of columns) {
-    for (const v of col) {
-      if (typeof v === "number" && Number.isFinite(v) && (v < range[0] || v > range[1])) return true;
-    }
-  }
-  return false;
-}

@@ -222,6 +222,11 @@ export function renderWorkspace(
       grid.onPoints(ev.keys);
       expanded.onPoints(ev.keys);
     },
+    alert: (alert) => {
+      const a = (alert ?? {}) as Record<string, unknown>;
+      const text = [a.title, a.text ?? a.message].filter((t) => typeof t === "string" && t).join(": ");
+      if (text) toast(`Alert · ${text}`);
+    },
     status: (open) => {
       liveDot.classList.toggle("on", open);
       liveDot.title = open ? "Live: connected" : "Live: reconnecting…";
