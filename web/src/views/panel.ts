@@ -6,6 +6,7 @@
 import type { SeriesEnvelope } from "../api/types";
 import { icon } from "../charts/icons";
 import { PanelChart } from "../charts/panelchart";
+import { alignPanel } from "../lib/align";
 import { downloadName, panelCsv } from "../lib/csv";
 import { xColumnName } from "../lib/format";
 import { togglePin } from "../lib/sections";
@@ -325,17 +326,17 @@ export class PanelView {
     });
   }
 
-  /** CSV of what is shown: x then one column per visible run (raw displayed values). */
+  /** CSV of what is shown: x then one column per visible run with the raw values (the
+   * zoomed range when zoomed). Built from the data, so it works before a first draw. */
   async csv(): Promise<string> {
-    if (!this.base) await this.ensureData();
-    if (!this.chart) this.draw();
-    const shaped = this.chart?.aligned;
+    if (!this.base || this.stale) await this.ensureData();
     const st = this.settings;
-    if (!shaped) return panelCsv(xColumnName(st.x), [], []);
-    const runs = this.ctx
-      .chartRuns()
-      .filter((r) => shaped.raw.has(r.id))
-      .map((r) => ({ id: r.id, name: r.name, values: shaped.raw.get(r.id)! }));
+    const data = this.zoom?.data ?? this.base;
+    const visible = this.ctx.chartRuns();
+    const order = new Map(visible.map((r, i) => [r.id, i]));
+    const series = (data?.series ?? []).filter((s) => order.has(s.run)).sort((a, b) => order.get(a.run)! - order.get(b.run)!);
+    const shaped = alignPanel(series, { band: false, smoothing: { kind: "none", param: 0 }, log: false });
+    const runs = visible.filter((r) => shaped.raw.has(r.id)).map((r) => ({ id: r.id, name: r.name, values: shaped.raw.get(r.id)! }));
     return panelCsv(xColumnName(st.x), shaped.data[0], runs, this.zoom?.range ?? null);
   }
 
