@@ -32,7 +32,8 @@ def postgres_unreachable() -> str | None:
         with psycopg.connect(PG_URL, connect_timeout=3):
             return None
     except psycopg.Error as exc:
-        return f"PostgreSQL at {PG_URL} is unreachable ({str(exc).strip()[:120]})"
+        detail = " ".join(str(exc).split())[:160]
+        return f"PostgreSQL at {PG_URL} is unreachable ({detail}); set STEPSCOPE_TEST_PG_URL"
 
 
 def drop_schema(schema: str) -> None:

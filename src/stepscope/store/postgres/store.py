@@ -88,10 +88,6 @@ class _PgCursor:
     def fetchall(self) -> list[Any]:
         return self._cur.fetchall()
 
-    @property
-    def rowcount(self) -> int:
-        return self._cur.rowcount
-
     def close(self) -> None:
         self._cur.close()
 
