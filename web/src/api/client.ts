@@ -118,8 +118,23 @@ export async function putWorkspace(project: string, doc: WorkspaceDoc): Promise<
   return typeof r?.version === "number" ? r.version : doc.version + 1;
 }
 
+let spec: Promise<{ paths?: Record<string, unknown> } | null> | null = null;
+
+/** Whether the server's OpenAPI spec lists a path ending with `suffix`; null when the
+ * spec itself cannot be read. Asking the spec first keeps optional endpoints from
+ * leaving 404s in the browser console. */
+export async function hasEndpoint(suffix: string): Promise<boolean | null> {
+  spec ??= fetch(`${API_BASE}/openapi.json`, { headers: { Accept: "application/json", ...authHeaders() } })
+    .then((r) => (r.ok ? (r.json() as Promise<{ paths?: Record<string, unknown> }>) : null))
+    .catch(() => null);
+  const doc = await spec;
+  if (!doc || typeof doc.paths !== "object" || doc.paths === null) return null;
+  return Object.keys(doc.paths).some((p) => p.endsWith(suffix));
+}
+
 /** The written analysis as markdown, or null when the server has no insights endpoint. */
 export async function getInsightsMarkdown(project: string): Promise<string | null> {
+  if ((await hasEndpoint("/insights")) === false) return null;
   const path = `${projectPath(project)}/insights?format=markdown`;
   let res: Response;
   try {
