@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+import threading
 from pathlib import Path
 
 import uvicorn
@@ -54,6 +56,24 @@ def make_server(app: ASGIApp, sock: socket.socket, log_level: str = "warning") -
     return uvicorn.Server(config)
 
 
+class _Terminated(Exception):
+    pass
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def serve(app: ASGIApp, sock: socket.socket, log_level: str = "warning") -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM)."""
-    make_server(app, sock, log_level).run(sockets=[sock])
+    """Serve until interrupted (Ctrl-C or SIGTERM), then return normally so the caller's
+    clean-up runs. (uvicorn shuts down gracefully, then re-raises the signal it caught;
+    this turns that signal into a return.)"""
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main else None
+    try:
+        make_server(app, sock, log_level).run(sockets=[sock])
+    except (KeyboardInterrupt, _Terminated):
+        pass
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)

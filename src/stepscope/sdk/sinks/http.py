@@ -15,6 +15,7 @@ Batches travel in the binary form (``application/x-stepscope-wal``): WAL records
 from __future__ import annotations
 
 import os
+import weakref
 from typing import Any
 from urllib.parse import quote
 
@@ -64,6 +65,9 @@ class HttpSink:
             headers["Authorization"] = f"Bearer {key}"
         self._client = httpx.Client(base_url=f"{self.server}/api/v1", headers=headers,
                                     timeout=httpx.Timeout(timeout, connect=5.0))
+        # A finished Run does not close its sink: close the connections when the sink
+        # is dropped, rather than leaving sockets for the garbage collector to find.
+        weakref.finalize(self, self._client.close)
 
     # -- the Sink protocol -------------------------------------------------------------
 
