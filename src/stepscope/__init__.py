@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from stepscope.api import Api
@@ -21,6 +22,7 @@ from stepscope.errors import (
     StepscopeError,
     StoreUnavailable,
 )
+from stepscope.sdk.alerts import AlertLevel, Watch
 from stepscope.sdk.config import Config, Summary
 from stepscope.sdk.current import current as _current
 from stepscope.sdk.disabled import DisabledRun
@@ -48,6 +50,13 @@ def define_metric(name: str, step_metric: str | None = None, summary: str | None
     _current().define_metric(name, step_metric, summary, goal, hidden)
 
 
+def alert(title: str, text: str = "", level: str | AlertLevel = AlertLevel.INFO,
+          wait_duration: float | timedelta | None = None) -> bool:
+    """``stepscope.run.alert(...)``: raise an alert on the current run."""
+    result: bool = _current().alert(title, text, level, wait_duration)
+    return result
+
+
 def finish(exit_code: int | None = None, quiet: bool | None = None) -> None:
     """Finish the current run (a no-op when there is none)."""
     if run is not None:
@@ -55,6 +64,7 @@ def finish(exit_code: int | None = None, quiet: bool | None = None) -> None:
 
 
 __all__ = [
+    "AlertLevel",
     "Api",
     "Config",
     "Conflict",
@@ -66,6 +76,8 @@ __all__ = [
     "StepscopeError",
     "StoreUnavailable",
     "Summary",
+    "Watch",
+    "alert",
     "config",
     "define_metric",
     "finish",

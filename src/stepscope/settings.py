@@ -38,6 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Size of one write-ahead log segment file, in MiB."),
     Setting("wal_max_segments", "8", "STEPSCOPE_WAL_MAX_SEGMENTS",
             "Unfolded segments allowed before log() blocks (with a warning) for the writer."),
+    Setting("alert_webhook", "", "STEPSCOPE_ALERT_WEBHOOK",
+            "URL that receives every alert of a run as a JSON POST."),
     Setting("host", "127.0.0.1", "STEPSCOPE_HOST", "Address `stepscope serve` listens on."),
     Setting("port", "5473", "STEPSCOPE_PORT", "Port `stepscope serve` listens on."),
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import stepscope
 
 EXPECTED = [
-    "Api", "Config", "Conflict", "DisabledRun", "InvalidInput", "NotFound", "Run",
-    "StepWarning", "StepscopeError", "StoreUnavailable", "Summary", "config",
+    "AlertLevel", "Api", "Config", "Conflict", "DisabledRun", "InvalidInput", "NotFound", "Run",
+    "StepWarning", "StepscopeError", "StoreUnavailable", "Summary", "Watch", "alert", "config",
     "define_metric", "finish", "init", "log", "run", "summary",
 ]
 

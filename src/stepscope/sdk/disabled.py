@@ -31,6 +31,10 @@ class DisabledRun:
                       hidden: bool | None = None) -> None:
         pass
 
+    def alert(self, title: str, text: str = "", level: Any = "INFO",
+              wait_duration: Any = None) -> bool:
+        return False
+
     def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
         clear_current(self)
 

@@ -8,10 +8,12 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from stepscope.errors import Conflict, NotFound, StoreUnavailable
+from stepscope.sdk.alerts import Watchers
 from stepscope.sdk.sinks.base import Sink
 from stepscope.sdk.wal import WalReader, read_header, segment_path, try_lock
 from stepscope.store.base import BatchId, PointBatch, RunPatch
@@ -22,11 +24,14 @@ _READ_POINTS = 1 << 22
 
 
 def meta_patch(metas: list[dict[str, Any]]) -> RunPatch | None:
-    """One patch carrying the latest snapshot of each kind of META record."""
+    """One patch carrying the latest snapshot of each kind of META record, and every
+    alert."""
     if not metas:
         return None
     patch = RunPatch()
     for meta in metas:
+        if "alert" in meta:
+            patch.alerts = [*(patch.alerts or []), meta["alert"]]
         if "config" in meta:
             patch.config = meta["config"]
         if "summary" in meta:
@@ -37,14 +42,18 @@ def meta_patch(metas: list[dict[str, Any]]) -> RunPatch | None:
 
 
 def fold_available(reader: WalReader, sink: Sink, project: str, run_id: str,
-                   position: int, heartbeat: bool = False) -> int:
+                   position: int, heartbeat: bool = False, watchers: Watchers | None = None,
+                   on_alerts: Callable[[list[dict[str, Any]]], None] | None = None) -> int:
     """Send everything written to the stream after ``position``; return the new position.
     Finished segment files are deleted once their content is stored.
 
     A sink may bound the points of one batch (``max_batch_points``, e.g. a request size).
     A `Conflict` carrying a cursor past ``position`` means the sink stored more of the
     stream than this folder knew (a server stored a batch but its answer was lost):
-    folding resumes from that cursor, so nothing is sent twice or skipped."""
+    folding resumes from that cursor, so nothing is sent twice or skipped.
+
+    ``watchers`` add automatic alerts to what is sent; ``on_alerts`` is told of every
+    alert once it is stored."""
     max_points = int(getattr(sink, "max_batch_points", _READ_POINTS))
     while True:
         read = reader.read(position, max_points)
@@ -53,6 +62,10 @@ def fold_available(reader: WalReader, sink: Sink, project: str, run_id: str,
             patch = patch or RunPatch()
             patch.heartbeat_at = time.time()
             heartbeat = False
+        automatic = watchers.observe(read.batch, read.end) if watchers is not None else []
+        if automatic:
+            patch = patch or RunPatch()
+            patch.alerts = [*(patch.alerts or []), *automatic]
         if read.end == position and patch is None:
             return position
         batch_id = BatchId(reader.stream, position, read.end) if read.end > position else None
@@ -64,6 +77,10 @@ def fold_available(reader: WalReader, sink: Sink, project: str, run_id: str,
             stored = exc.cursor
         else:
             stored = read.end
+        if watchers is not None:
+            watchers.acknowledge()
+        if on_alerts is not None and patch is not None and patch.alerts:
+            on_alerts(patch.alerts)
         for segment in read.finished_segments:
             if (segment + 1) * reader.segment_bytes <= stored:
                 segment_path(reader.run_dir, reader.stream, segment).unlink(missing_ok=True)
@@ -78,8 +95,10 @@ class Folder(threading.Thread):
     reported once on stderr; the data stays in the write-ahead log and is retried."""
 
     def __init__(self, reader: WalReader, sink: Sink, project: str, run_id: str,
-                 start: int, interval: float) -> None:
+                 start: int, interval: float, watchers: Watchers | None = None,
+                 on_alerts: Callable[[list[dict[str, Any]]], None] | None = None) -> None:
         super().__init__(name=f"stepscope-folder-{run_id}", daemon=True)
+        self.watchers, self.on_alerts = watchers, on_alerts
         self.reader, self.sink = reader, sink
         self.project, self.run_id = project, run_id
         self.position = start
@@ -118,7 +137,7 @@ class Folder(threading.Thread):
     def fold(self, heartbeat: bool = False) -> bool:
         try:
             position = fold_available(self.reader, self.sink, self.project, self.run_id,
-                                      self.position, heartbeat)
+                                      self.position, heartbeat, self.watchers, self.on_alerts)
         except Exception as exc:  # noqa: BLE001 - see the class docstring
             if self.error is None:
                 print(f"stepscope: could not store run {self.run_id}'s data yet ({exc}); "

@@ -16,6 +16,7 @@ from typing import Any
 from stepscope import settings
 from stepscope.errors import Conflict, StoreUnavailable
 from stepscope.sdk import run as run_module
+from stepscope.sdk.alerts import Watch
 from stepscope.sdk.config import as_mapping
 from stepscope.sdk.current import set_current
 from stepscope.sdk.disabled import DisabledRun
@@ -35,7 +36,8 @@ def init(project: str | None = None, name: str | None = None, id: str | None = N
          config: Any = None, tags: list[str] | tuple[str, ...] | None = None,
          group: str | None = None, notes: str | None = None, dir: str | Path | None = None,
          resume: bool | str | None = None, mode: str | None = None,
-         server: str | None = None, **ignored: Any) -> Run | DisabledRun:
+         server: str | None = None, alerts: bool | Watch = False,
+         alert_webhook: str | None = None, **ignored: Any) -> Run | DisabledRun:
     """Start (or resume) a run and make it the current one (``stepscope.run``).
 
     ``resume``: ``"allow"`` (or True, ``"auto"``) continues run ``id`` if it exists,
@@ -43,6 +45,8 @@ def init(project: str | None = None, name: str | None = None, id: str | None = N
     ``mode="disabled"`` returns a run whose every call is a no-op.
     ``server`` (or ``STEPSCOPE_SERVER``): a stepscope server's URL to log to; the data
     directory then holds only the write-ahead log (see docs/remote-logging.md).
+    ``alerts=True`` (or a `Watch`) turns on automatic alerts (NaN loss, KL spike, stalled
+    loss); ``alert_webhook`` (or ``STEPSCOPE_ALERT_WEBHOOK``) receives every alert as JSON.
     Raises `StoreUnavailable` when the data directory cannot be written.
     """
     mode = mode or settings.get("mode")
@@ -76,7 +80,9 @@ def init(project: str | None = None, name: str | None = None, id: str | None = N
     run = Run(record, sink, wal_dir, lock_fd, stream=uuid.uuid4().hex,
               segment_bytes=int(settings.get("wal_segment_mib")) << 20,
               max_segments=int(settings.get("wal_max_segments")),
-              flush_interval=float(settings.get("flush_interval")))
+              flush_interval=float(settings.get("flush_interval")),
+              watch=Watch() if alerts is True else alerts or None,
+              alert_webhook=alert_webhook or settings.get("alert_webhook"))
     run_module._active.append(run)
     set_current(run)
     return run

@@ -20,11 +20,15 @@ import threading
 import time
 import warnings
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import httpx
+
 from stepscope.errors import StepscopeError, StoreUnavailable
+from stepscope.sdk.alerts import AlertLevel, Watch, Watchers, announce, make_alert
 from stepscope.sdk.config import Config, Summary
 from stepscope.sdk.current import clear_current
 from stepscope.sdk.folding import Folder
@@ -53,7 +57,8 @@ class Run:
 
     def __init__(self, record: RunRecord, sink: Sink, wal_dir: Path, lock_fd: int,
                  stream: str, segment_bytes: int, max_segments: int,
-                 flush_interval: float) -> None:
+                 flush_interval: float, watch: Watch | None = None,
+                 alert_webhook: str = "") -> None:
         self.project = record.project
         self.id = record.id
         self.name = record.name
@@ -74,8 +79,13 @@ class Run:
         self._wal = WalWriter(wal_dir, {"project": self.project, "run_id": self.id,
                                         "segment_bytes": segment_bytes},
                               stream, segment_bytes, room=self._wait_for_room)
+        self._alert_webhook = alert_webhook
+        self._webhook_failed = False
+        self._last_alert: dict[str, float] = {}
         self._folder = Folder(WalReader(wal_dir, stream, segment_bytes), sink, self.project,
-                              self.id, 0, flush_interval)
+                              self.id, 0, flush_interval,
+                              Watchers(watch) if watch is not None else None,
+                              self._alerts_stored)
         self.config = Config(record.config, self._config_changed)
         self.summary = Summary({}, self._summary_changed)
         self._folder.start()
@@ -184,6 +194,40 @@ class Run:
                     if fnmatch.fnmatchcase(key, name):
                         self._metric_defs[key] = dict(spec)
             self._wal.add_meta({"metrics": self._metric_defs})
+
+    def alert(self, title: str, text: str = "", level: str | AlertLevel = AlertLevel.INFO,
+              wait_duration: float | timedelta | None = None) -> bool:
+        """Raise an alert: shown in this console now, stored with the run, shown in the
+        dashboard and posted to the webhook if one is set. With ``wait_duration``, an
+        alert whose title was raised less than that long ago is skipped (returns False)."""
+        alert = make_alert(title, text, level, step=self._step)
+        seconds = (wait_duration.total_seconds() if isinstance(wait_duration, timedelta)
+                   else float(wait_duration or 0.0))
+        now = time.monotonic()
+        last = self._last_alert.get(title)
+        if last is not None and now - last < seconds:
+            return False
+        self._add_meta({"alert": alert})
+        self._last_alert[title] = now
+        announce(alert, self.name)
+        return True
+
+    def _alerts_stored(self, alerts: list[dict[str, Any]]) -> None:
+        # On the folder thread, after the alerts were stored.
+        for alert in alerts:
+            if alert["source"] == "auto":
+                announce(alert, self.name)
+        if self._alert_webhook:
+            try:
+                for alert in alerts:
+                    httpx.post(self._alert_webhook, timeout=5.0, json={
+                        "project": self.project, "run": self.id, "run_name": self.name,
+                        "alert": alert})
+            except httpx.HTTPError as exc:
+                if not self._webhook_failed:
+                    self._webhook_failed = True
+                    print(f"stepscope: could not post alerts to the webhook: {exc}",
+                          file=sys.stderr)
 
     def _config_changed(self, snapshot: dict[str, Any]) -> None:
         self._add_meta({"config": snapshot})

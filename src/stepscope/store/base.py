@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from stepscope.errors import InvalidInput
+from stepscope.store.alerts import AlertRecord
 from stepscope.types import FloatArray, IntArray, RunStatus
 
 PROJECT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")
@@ -117,6 +118,8 @@ class RunPatch:
     metrics: dict[str, dict[str, Any]] | None = None
     status: RunStatus | None = None
     heartbeat_at: float | None = None
+    alerts: list[dict[str, Any]] | None = None
+    """Alerts to append (see `stepscope.store.alerts`); an id already stored is skipped."""
 
 
 @dataclass
@@ -279,6 +282,12 @@ class Store(Protocol):
                     step_hi: int | None) -> ChunkIndex: ...
     def chunk_payloads(self, series_id: int, seqs: Sequence[int]) -> list[bytes]:
         """Encoded payloads of the given chunks, in the order asked."""
+        ...
+
+    def list_alerts(self, project: str, run_id: str | None = None, after_id: int = 0,
+                    limit: int = 200) -> list[tuple[int, AlertRecord]]:
+        """Alerts of a project (or one run) with a store sequence number above
+        ``after_id``, oldest first, as ``(sequence, alert)`` pairs."""
         ...
 
     # dashboard state

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from stepscope.errors import Conflict, InvalidInput, NotFound
+from stepscope.store.alerts import AlertRecord, check_alert
 from stepscope.store.base import (
     RESUME_POLICIES,
     AppendResult,
@@ -158,10 +159,34 @@ class SqlStore(ABC):
         if patch.heartbeat_at is not None:
             put("heartbeat_at", patch.heartbeat_at)
         put("updated_at", time.time())
+        alerts = [check_alert(a) for a in patch.alerts or ()]
         with self._transaction() as cur:
             pk = self._run_pk(cur, project, run_id)
             cur.execute(f"UPDATE runs SET {', '.join(sets)} WHERE pk = ?", (*params, pk))
+            for alert in alerts:
+                cur.execute("INSERT INTO alerts (run_pk, alert_id, level, title, text, step, "
+                            "metric, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "ON CONFLICT (run_pk, alert_id) DO NOTHING",
+                            (pk, alert["id"], alert["level"], alert["title"], alert["text"],
+                             alert["step"], alert["metric"], alert["source"],
+                             alert["created_at"]))
             return self._fetch_run(cur, project, run_id)
+
+    def list_alerts(self, project: str, run_id: str | None = None, after_id: int = 0,
+                    limit: int = 200) -> list[tuple[int, AlertRecord]]:
+        if not 1 <= limit <= 1000:
+            raise InvalidInput("limit must be 1-1000", field="limit")
+        sql = ("SELECT a.id, r.run_id, a.alert_id, a.level, a.title, a.text, a.step, "
+               "a.metric, a.source, a.created_at FROM alerts a JOIN runs r ON r.pk = a.run_pk "
+               "JOIN projects p ON p.id = r.project_id WHERE p.name = ? AND a.id > ?")
+        params: list[Any] = [project, after_id]
+        if run_id is not None:
+            sql += " AND r.run_id = ?"
+            params.append(run_id)
+        with self._reading() as cur:
+            cur.execute(sql + " ORDER BY a.id LIMIT ?", (*params, limit))
+            rows = cur.fetchall()
+        return [(int(row[0]), AlertRecord(project, *row[1:])) for row in rows]
 
     def list_runs(self, project: str, flt: RunFilter) -> tuple[list[RunRecord], int]:
         if flt.sort not in RunFilter.SORTS:

@@ -148,7 +148,7 @@ def patch_to_dict(patch: RunPatch) -> dict[str, Any]:
             ("name", patch.name), ("group", patch.group), ("tags", patch.tags),
             ("notes", patch.notes), ("color", patch.color), ("config", patch.config),
             ("summary", patch.summary), ("metrics", patch.metrics),
-            ("heartbeat_at", patch.heartbeat_at))
+            ("heartbeat_at", patch.heartbeat_at), ("alerts", patch.alerts))
         if value is not None}
     if patch.clear_color:
         body["color"] = None

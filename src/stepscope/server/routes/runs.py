@@ -19,13 +19,14 @@ from stepscope.server.state import (
     server_state,
 )
 from stepscope.server.wire import Fields, json_response, query_int, read_json_object
+from stepscope.store.alerts import check_alert
 from stepscope.store.base import RESUME_POLICIES, RunFilter, RunPatch, RunRecord, RunSpec, Store
 from stepscope.types import RunStatus
 
 STATUSES = tuple(s.value for s in RunStatus)
 CREATE_FIELDS = ("id", "name", "group", "tags", "notes", "config", "metadata", "resume")
 PATCH_FIELDS = ("name", "tags", "notes", "group", "color", "config", "summary", "metrics",
-                "status", "heartbeat_at")
+                "status", "heartbeat_at", "alerts")
 
 
 def run_filter(request: Request) -> RunFilter:
@@ -102,6 +103,9 @@ def run_patch(data: dict[str, Any]) -> RunPatch:
         raise InvalidInput("metrics must map each key to an object", field="metrics")
     status = body.choice("status", STATUSES, None)
     color = body.string("color", max_length=7)
+    alerts = data.get("alerts")
+    if alerts is not None and (not isinstance(alerts, list) or len(alerts) > 1000):
+        raise InvalidInput("alerts must be a list of at most 1000 alerts", field="alerts")
     return RunPatch(name=body.string("name", max_length=256),
                     group=body.string("group", max_length=256),
                     tags=body.strings("tags", max_items=1000, max_length=128),
@@ -109,7 +113,8 @@ def run_patch(data: dict[str, Any]) -> RunPatch:
                     clear_color="color" in body and color is None,
                     config=body.obj("config"), summary=body.obj("summary"), metrics=metrics,
                     status=RunStatus(status) if status is not None else None,
-                    heartbeat_at=body.number("heartbeat_at"))
+                    heartbeat_at=body.number("heartbeat_at"),
+                    alerts=[check_alert(a) for a in alerts] if alerts is not None else None)
 
 
 async def patch_run(request: Request) -> Response:
