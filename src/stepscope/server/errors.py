@@ -8,14 +8,13 @@ store or the query engine, a routing miss, or — never on purpose — an unexpe
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
-import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from stepscope.errors import StepscopeError
+from stepscope.server.responses import json_response
 
 log = logging.getLogger("stepscope.server")
 
@@ -34,13 +33,6 @@ class UnsupportedMediaType(StepscopeError):
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
                413: "payload_too_large", 415: "unsupported_media_type"}
-
-
-def json_response(body: object, status: int = 200,
-                  headers: Mapping[str, str] | None = None) -> Response:
-    """A JSON response. orjson writes NaN and infinities as null, as the wire wants."""
-    return Response(orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY), status_code=status,
-                    headers=headers, media_type="application/json")
 
 
 def error_response(exc: StepscopeError) -> Response:

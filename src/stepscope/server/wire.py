@@ -15,7 +15,8 @@ import orjson
 from starlette.requests import Request
 
 from stepscope.errors import InvalidInput, PayloadTooLarge
-from stepscope.server.errors import MalformedBody, json_response
+from stepscope.server.errors import MalformedBody
+from stepscope.server.responses import json_response
 
 __all__ = ["Fields", "json_response", "parse_json_object", "read_body", "read_json_object"]
 
