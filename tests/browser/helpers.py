@@ -57,7 +57,7 @@ def colors(page: Any, selector: str) -> dict[str, int]:
     return counts
 
 
-def wait_colors(page: Any, selector: str, condition: str, timeout: float = 5_000) -> None:
+def wait_colors(page: Any, selector: str, condition: str, timeout: float = 10_000) -> None:
     """Wait until ``condition`` (JS over ``c`` = {red, blue, other} pixel counts) holds
     for the canvas of ``selector``."""
     page.wait_for_function(
@@ -65,7 +65,7 @@ def wait_colors(page: Any, selector: str, condition: str, timeout: float = 5_000
         arg=selector, timeout=timeout)
 
 
-def wait_x_ticks(page: Any, selector: str, condition: str, timeout: float = 5_000) -> None:
+def wait_x_ticks(page: Any, selector: str, condition: str, timeout: float = 10_000) -> None:
     """Wait until ``condition`` (JS over ``t``, the x tick labels) holds."""
     page.wait_for_function(
         f"(s) => {{ const t = window.__ssTest.xTicks(s); return t !== null && ({condition}); }}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -79,6 +80,9 @@ def test_unknown_project_shows_an_error(page: Any, demo_server: DemoServer) -> N
     expect(status).to_contain_text("no-such-project")
     expect(page.get_by_test_id("project-name")).to_have_text("no-such-project")
     expect(page.get_by_test_id("panel")).to_have_count(0)
+    page.reload()
+    expect(status).to_contain_text("not found")
+    assert urlparse(page.url).path == "/p/no-such-project"
     # Still navigable: the home link leads to the project list with the demo projects.
     page.get_by_test_id("home-link").click()
     for project in (SEED, RL):
