@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,8 @@ class LiveServer:
     data_dir: Path
     client: httpx.Client
     """A client whose base URL is ``<url>/api/v1``."""
+    stopping: Callable[[], None]
+    """Ask the server to stop (as Ctrl-C does); the fixture waits for it."""
 
     def create_run(self, project: str, **fields: Any) -> dict[str, Any]:
         response = self.client.post(f"/projects/{project}/runs", json=fields)
@@ -67,7 +69,8 @@ def running_server(store: Store, data_dir: Path, **options: Any) -> Iterator[Liv
     url = url_of(sock).rstrip("/")
     client = httpx.Client(base_url=f"{url}/api/v1", timeout=30)
     try:
-        yield LiveServer(url, store, data_dir, client)
+        yield LiveServer(url, store, data_dir, client, lambda: setattr(server, "should_exit",
+                                                                       True))
     finally:
         client.close()
         server.should_exit = True

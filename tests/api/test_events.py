@@ -10,12 +10,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
-from tests.api.conftest import LiveServer
+from tests.api.conftest import LiveServer, running_server
 
+from stepscope.server.runner import open_store
 from stepscope.store.base import PointBatch, RunSpec
 from stepscope.store.sqlite import SqliteStore
 
@@ -156,3 +158,28 @@ def test_another_process_writing_the_store_is_seen_by_the_poll(server: LiveServe
 def test_events_of_unknown_or_invalid_projects(server: LiveServer) -> None:
     assert server.client.get("/projects/nope/events").status_code == 404
     assert server.client.get("/projects/.x/events").status_code == 422
+
+
+def test_stopping_the_server_ends_open_streams_at_once(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    try:
+        with running_server(store, tmp_path, keepalive_seconds=30) as live:
+            live.create_run("p", id="r")
+            client = httpx.Client(timeout=10)
+            with client.stream("GET", f"{live.url}/api/v1/projects/p/events") as response:
+                lines = response.iter_lines()
+                assert next(lines).startswith("retry:")
+                started = time.monotonic()
+                live_exit = threading.Thread(target=_stop_soon, args=(live,))
+                live_exit.start()
+                rest = list(lines)  # ends when the server closes the stream
+                live_exit.join()
+            client.close()
+        assert time.monotonic() - started < 0.9  # well within the 1 s grace period
+        assert all(not line.startswith("event:") for line in rest)
+    finally:
+        store.close()
+
+
+def _stop_soon(live: LiveServer) -> None:
+    live.stopping()

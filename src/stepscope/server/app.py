@@ -24,7 +24,7 @@ from stepscope.server.wire import json_response
 from stepscope.store.base import Store
 
 MAX_BODY_BYTES = 32 << 20
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 
 

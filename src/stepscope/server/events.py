@@ -17,6 +17,7 @@ buffer still holds. Publishing is thread-safe: listeners fire on store threads.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections import deque
@@ -44,12 +45,20 @@ class Event:
         return b"id: %d\nevent: %s\ndata: %s\n\n" % (self.id, self.kind.encode(), self.data)
 
 
+CLOSE = Event(-1, "close", b"")
+"""Put on every subscriber's queue when the server stops: its stream ends."""
+
+
 @dataclass(eq=False)
 class Subscriber:
     project: str
     loop: asyncio.AbstractEventLoop
     queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_EVENTS))
     overflowed: bool = False
+
+    @property
+    def open(self) -> bool:
+        return not self.overflowed
 
     def deliver(self, event: Event) -> None:
         # Runs on the subscriber's event loop.
@@ -68,6 +77,7 @@ class EventHub:
         self._buffer_events = buffer_events
         self._buffers: dict[str, deque[Event]] = {}
         self._subscribers: dict[str, set[Subscriber]] = {}
+        self._closed = False
 
     def publish(self, project: str, kind: str, payload: Any) -> Event:
         data = orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY)
@@ -86,10 +96,22 @@ class EventHub:
                 self.unsubscribe(sub)
         return event
 
+    def close(self) -> None:
+        """End every event stream (the server is stopping: a stream would otherwise
+        hold the shutdown until its grace period runs out)."""
+        with self._lock:
+            self._closed = True
+            subscribers = [sub for subs in self._subscribers.values() for sub in subs]
+        for sub in subscribers:
+            with contextlib.suppress(RuntimeError):
+                sub.loop.call_soon_threadsafe(sub.queue.put_nowait, CLOSE)
+
     def subscribe(self, project: str, after: int | None) -> tuple[Subscriber, list[Event]]:
         """Register a subscriber; also return the buffered events after id ``after``
         (none when ``after`` is None). Events published from now on reach its queue."""
         sub = Subscriber(project, asyncio.get_running_loop())
+        if self._closed:
+            sub.queue.put_nowait(CLOSE)
         with self._lock:
             self._subscribers.setdefault(project, set()).add(sub)
             buffered = list(self._buffers.get(project, ()))

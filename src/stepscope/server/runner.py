@@ -5,13 +5,15 @@ from __future__ import annotations
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
-from starlette.types import ASGIApp
+from starlette.applications import Starlette
 
 from stepscope.sdk.folding import recover_dead_writers
 from stepscope.sdk.sinks.local import LocalSink
+from stepscope.server.state import server_state_of
 from stepscope.store.sqlite import SqliteStore
 
 SHUTDOWN_GRACE_SECONDS = 1
@@ -48,12 +50,27 @@ def url_of(sock: socket.socket, path: str = "/") -> str:
     return f"http://{shown}:{port}{path}"
 
 
-def make_server(app: ASGIApp, sock: socket.socket, log_level: str = "warning") -> uvicorn.Server:
+class _Server(uvicorn.Server):
+    """uvicorn, ending the app's event streams first when it shuts down, so that open
+    dashboards do not hold the shutdown for its whole grace period."""
+
+    def __init__(self, config: uvicorn.Config, on_shutdown: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_shutdown = on_shutdown
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._on_shutdown()
+        await super().shutdown(sockets)
+
+
+def make_server(app: Starlette, sock: socket.socket,
+                log_level: str = "warning") -> uvicorn.Server:
+    """A uvicorn server for ``app`` (from `create_app`) on the bound socket ``sock``."""
     host, port = sock.getsockname()[:2]
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
                             lifespan="on", timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                             server_header=False)
-    return uvicorn.Server(config)
+    return _Server(config, server_state_of(app).hub.close)
 
 
 class _Terminated(Exception):
@@ -64,7 +81,7 @@ def _terminated(signum: int, frame: object) -> None:
     raise _Terminated
 
 
-def serve(app: ASGIApp, sock: socket.socket, log_level: str = "warning") -> None:
+def serve(app: Starlette, sock: socket.socket, log_level: str = "warning") -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), then return normally so the caller's
     clean-up runs. (uvicorn shuts down gracefully, then re-raises the signal it caught;
     this turns that signal into a return.)"""

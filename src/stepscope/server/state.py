@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
+from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
@@ -27,7 +28,11 @@ class ServerState:
 
 
 def server_state(request: Request) -> ServerState:
-    state: ServerState = request.app.state.stepscope
+    return server_state_of(request.app)
+
+
+def server_state_of(app: Starlette) -> ServerState:
+    state: ServerState = app.state.stepscope
     return state
 
 

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from stepscope.server.events import CLOSE
 from stepscope.server.state import (
     ServerState,
     blocking,
@@ -52,12 +53,14 @@ async def _stream(state: ServerState, project: str, after: int | None) -> AsyncI
         for event in backlog:
             yield event.encode()
             sent = event.id
-        while not sub.overflowed:
+        while sub.open:
             try:
                 event = await asyncio.wait_for(sub.queue.get(), state.keepalive_seconds)
             except asyncio.TimeoutError:
                 yield b": keepalive\n\n"
                 continue
+            if event is CLOSE:
+                return
             if event.id > sent:
                 yield event.encode()
                 sent = event.id
