@@ -18,7 +18,7 @@ import numpy as np
 from tests.api.conftest import LiveServer, running_server
 
 from stepscope.server.runner import open_store
-from stepscope.store.base import PointBatch, RunSpec
+from stepscope.store.base import PointBatch, RunPatch, RunSpec
 from stepscope.store.sqlite import SqliteStore
 
 
@@ -183,3 +183,35 @@ def test_stopping_the_server_ends_open_streams_at_once(tmp_path: Path) -> None:
 
 def _stop_soon(live: LiveServer) -> None:
     live.stopping()
+
+
+def alert(alert_id: str, title: str = "KL too high") -> dict[str, Any]:
+    return {"id": alert_id, "level": "WARN", "title": title, "text": "kl=1.2", "step": 20,
+            "metric": "actor/kl_loss", "source": "user", "created_at": 1_700_000_000.0}
+
+
+def test_alert_events_once_per_alert(server: LiveServer) -> None:
+    server.create_run("p", id="r")
+    server.client.patch("/projects/p/runs/r", json={"alerts": [alert("old")]})
+    with events(server, "p") as stream:
+        patched = server.client.patch("/projects/p/runs/r", json={"alerts": [alert("a1")]})
+        assert patched.status_code == 200, patched.text
+        got = stream.next("alert")
+        assert got.data == {"project": "p", "run": "r", **alert("a1")}
+        server.client.patch("/projects/p/runs/r", json={"alerts": [alert("a1"), alert("a2")]})
+        assert stream.next("alert").data["id"] == "a2"  # a1 is not announced again
+        bad = server.client.patch("/projects/p/runs/r", json={"alerts": [{"id": "x"}]})
+        assert bad.status_code == 422
+
+
+def test_alerts_stored_by_another_process_reach_the_stream(server: LiveServer) -> None:
+    server.create_run("p", id="r")
+    other = SqliteStore(server.data_dir)
+    try:
+        other.update_run("p", "r", RunPatch(alerts=[alert("before")]))
+        with events(server, "p") as stream:
+            other.update_run("p", "r", RunPatch(alerts=[alert("after", "NaN loss")]))
+            got = stream.next("alert")
+            assert got.data["id"] == "after" and got.data["title"] == "NaN loss"
+    finally:
+        other.close()

@@ -193,3 +193,14 @@ def _wait_for_points(url: str, project: str, run_id: str, deadline: float) -> No
             pass
         time.sleep(0.02)
     raise AssertionError("no points reached the server")
+
+
+def test_alerts_raised_remotely_are_stored_once(server: LiveServer, tmp_path: Path) -> None:
+    run = stepscope.init(project="alerts", id="a", dir=tmp_path / "c", server=server.url)
+    assert isinstance(run, stepscope.Run)
+    run.log({"loss": 1.0})
+    run.alert("Loss plateau", "no progress", level="WARN")
+    run.finish(quiet=True)
+    stored = server.store.list_alerts("alerts", "a")
+    assert [(a.title, a.level, a.text) for _, a in stored] == [("Loss plateau", "WARN",
+                                                               "no progress")]

@@ -15,11 +15,12 @@ from starlette.routing import Mount, Route
 
 from stepscope.errors import StepscopeError
 from stepscope.server import errors
-from stepscope.server.events import EventHub, Watcher, poll_forever
+from stepscope.server.events import EventHub
 from stepscope.server.openapi import openapi_spec
 from stepscope.server.routes import api_routes
 from stepscope.server.state import ServerState, blocking
 from stepscope.server.static import STATIC_DIR, dashboard_routes
+from stepscope.server.watcher import Watcher, poll_forever
 from stepscope.server.wire import json_response
 from stepscope.store.base import Store
 

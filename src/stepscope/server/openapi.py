@@ -341,8 +341,9 @@ PATHS: dict[str, Any] = {
         "parameters": [PROJECT],
         "get": {
             "operationId": "projectEvents", "summary": "Server-sent events of a project.",
-            "description": "Events `run` (data: Run) and `points` (data: {run, keys, "
-                           "last_step}), each with an increasing id. Send Last-Event-ID to "
+            "description": "Events `run` (data: Run), `points` (data: {run, keys, "
+                           "last_step}) and `alert` (data: an alert with its project and "
+                           "run), each with an increasing id. Send Last-Event-ID to "
                            "receive what the server still holds after it.",
             "parameters": [_param("Last-Event-ID", "header", STRING,
                                   "Id of the last event received.")],

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from stepscope.errors import InvalidInput, NotFound
-from stepscope.server.events import EventHub, Watcher
+from stepscope.server.events import EventHub
+from stepscope.server.watcher import Watcher
 from stepscope.store.base import Store, check_project, check_run_id
 
 P = ParamSpec("P")

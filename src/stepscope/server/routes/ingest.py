@@ -20,9 +20,16 @@ from stepscope.errors import Conflict, InvalidInput
 from stepscope.sdk.folding import meta_patch
 from stepscope.sdk.wal import parse_records
 from stepscope.server.errors import UnsupportedMediaType
-from stepscope.server.state import blocking, project_param, run_param, server_state
+from stepscope.server.routes.runs import update_run
+from stepscope.server.state import (
+    ServerState,
+    blocking,
+    project_param,
+    run_param,
+    server_state,
+)
 from stepscope.server.wire import MAX_INT, Fields, json_response, parse_json_object, read_body
-from stepscope.store.base import AppendResult, BatchId, PointBatch, Store
+from stepscope.store.base import AppendResult, BatchId, PointBatch
 
 WAL_MEDIA_TYPE = "application/x-stepscope-wal"
 STREAM = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -89,8 +96,9 @@ def json_batch(data: dict[str, Any]) -> tuple[PointBatch, BatchId | None]:
     return PointBatch(keys, key_index, steps, values, walls), ident
 
 
-def _store(store: Store, project: str, run_id: str, batch: PointBatch, ident: BatchId | None,
-           metas: list[dict[str, Any]]) -> AppendResult:
+def _store(state: ServerState, project: str, run_id: str, batch: PointBatch,
+           ident: BatchId | None, metas: list[dict[str, Any]]) -> AppendResult:
+    store = state.store
     patch = meta_patch(metas)
     if patch is not None and ident is not None:
         # A retried batch must not re-apply an older config snapshot: look first.
@@ -101,7 +109,7 @@ def _store(store: Store, project: str, run_id: str, batch: PointBatch, ident: Ba
             raise Conflict(f"batch starts at {ident.start} but the stream's cursor is "
                            f"{cursor}", field="start", cursor=cursor)
     if patch is not None:
-        store.update_run(project, run_id, patch)
+        update_run(state, project, run_id, patch)
     return store.append_batch(project, run_id, batch, ident)
 
 
@@ -121,7 +129,7 @@ async def post_batch(request: Request) -> Response:
     else:
         raise UnsupportedMediaType(f"a batch is application/json or {WAL_MEDIA_TYPE}, "
                                    f"not {media}")
-    result = await blocking(_store, state.store, project, run_id, batch, ident, metas)
+    result = await blocking(_store, state, project, run_id, batch, ident, metas)
     return json_response({"cursor": result.cursor, "duplicate": result.duplicate})
 
 

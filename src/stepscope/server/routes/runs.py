@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from stepscope.errors import InvalidInput
 from stepscope.server.state import (
+    ServerState,
     blocking,
     project_param,
     require_project,
@@ -121,9 +122,19 @@ async def patch_run(request: Request) -> Response:
     state = server_state(request)
     project, run_id = project_param(request), run_param(request)
     patch = run_patch(await read_json_object(request, state.max_body_bytes))
-    record = await blocking(state.store.update_run, project, run_id, patch)
+    record = await blocking(update_run, state, project, run_id, patch)
     state.watcher.run_changed(record)
     return json_response(record.to_dict())
+
+
+def update_run(state: ServerState, project: str, run_id: str, patch: RunPatch) -> RunRecord:
+    """Apply ``patch``, publishing the alerts it stores (blocking)."""
+    if not patch.alerts:
+        return state.store.update_run(project, run_id, patch)
+    state.watcher.know_alerts(project)
+    record = state.store.update_run(project, run_id, patch)
+    state.watcher.new_alerts(project)
+    return record
 
 
 routes = [
