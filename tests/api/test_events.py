@@ -52,7 +52,7 @@ class EventReader:
 
 @contextmanager
 def events(server: LiveServer, project: str,
-           headers: dict[str, str] | None = None) -> Iterator[EventReader]:
+           headers: dict[str, str | bytes] | None = None) -> Iterator[EventReader]:
     reader = EventReader()
     client = httpx.Client(timeout=httpx.Timeout(10.0))
     ready = threading.Event()
@@ -215,3 +215,12 @@ def test_alerts_stored_by_another_process_reach_the_stream(server: LiveServer) -
             assert got.data["id"] == "after" and got.data["title"] == "NaN loss"
     finally:
         other.close()
+
+
+def test_a_foreign_last_event_id_starts_from_now(server: LiveServer) -> None:
+    server.create_run("p", id="r")
+    server.post_points("p", "r", {"x": [1.0]})
+    for step, value in enumerate(("\u00b2", "abc", "-5"), start=1):
+        with events(server, "p", headers={"Last-Event-ID": value.encode("latin-1")}) as stream:
+            server.post_points("p", "r", {"x": [2.0]}, first_step=step)
+            assert stream.next("points").data["last_step"] == step  # no replay of step 0

@@ -17,11 +17,11 @@ from stepscope.errors import StepscopeError
 from stepscope.server import errors
 from stepscope.server.events import EventHub
 from stepscope.server.openapi import openapi_spec
+from stepscope.server.responses import json_response
 from stepscope.server.routes import api_routes
 from stepscope.server.state import ServerState, blocking
 from stepscope.server.static import STATIC_DIR, dashboard_routes
 from stepscope.server.watcher import Watcher, poll_forever
-from stepscope.server.wire import json_response
 from stepscope.store.base import Store
 
 MAX_BODY_BYTES = 32 << 20

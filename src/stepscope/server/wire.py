@@ -8,6 +8,7 @@ they own (names, keys, steps) and raise `InvalidInput` naming the field themselv
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,17 +17,16 @@ from starlette.requests import Request
 
 from stepscope.errors import InvalidInput, PayloadTooLarge
 from stepscope.server.errors import MalformedBody
-from stepscope.server.responses import json_response
-
-__all__ = ["Fields", "json_response", "parse_json_object", "read_body", "read_json_object"]
 
 MAX_INT = 2**63 - 1
+DIGITS = re.compile(r"[0-9]{1,30}")
+"""ASCII digits only: ``str.isdigit`` also accepts characters ``int()`` refuses."""
 
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The whole request body, or `PayloadTooLarge` as soon as it exceeds ``limit``."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    declared = request.headers.get("content-length", "")
+    if DIGITS.fullmatch(declared) and int(declared) > limit:
         raise PayloadTooLarge(f"request body of {int(declared)} bytes exceeds the limit of "
                               f"{limit} bytes")
     parts: list[bytes] = []

@@ -17,6 +17,7 @@ from stepscope.server.state import (
     require_project,
     server_state,
 )
+from stepscope.server.wire import DIGITS
 
 RETRY_MS = 1000
 """How soon a browser's EventSource reconnects after the stream drops."""
@@ -31,8 +32,8 @@ def _open(state: ServerState, project: str) -> None:
 
 def last_event_id(request: Request) -> int | None:
     raw = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
-    if raw is None or not raw.strip().isdigit():
-        return None
+    if raw is None or not DIGITS.fullmatch(raw.strip()):
+        return None  # not one of our ids: start from now
     return int(raw.strip())
 
 

@@ -20,6 +20,7 @@ from stepscope.errors import Conflict, InvalidInput
 from stepscope.sdk.folding import meta_patch
 from stepscope.sdk.wal import parse_records
 from stepscope.server.errors import UnsupportedMediaType
+from stepscope.server.responses import json_response
 from stepscope.server.routes.runs import update_run
 from stepscope.server.state import (
     ServerState,
@@ -28,7 +29,7 @@ from stepscope.server.state import (
     run_param,
     server_state,
 )
-from stepscope.server.wire import MAX_INT, Fields, json_response, parse_json_object, read_body
+from stepscope.server.wire import MAX_INT, Fields, parse_json_object, read_body
 from stepscope.store.base import AppendResult, BatchId, PointBatch
 
 WAL_MEDIA_TYPE = "application/x-stepscope-wal"

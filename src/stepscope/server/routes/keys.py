@@ -7,8 +7,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stepscope.errors import InvalidInput
+from stepscope.server.responses import json_response
 from stepscope.server.state import blocking, project_param, require_project, server_state
-from stepscope.server.wire import json_response
 from stepscope.store.base import KeyInfo, Store, check_run_id
 
 

@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from stepscope.server.responses import json_response
 from stepscope.server.state import blocking, server_state
-from stepscope.server.wire import json_response
 
 
 async def list_projects(request: Request) -> Response:

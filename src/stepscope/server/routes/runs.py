@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stepscope.errors import InvalidInput
+from stepscope.server.responses import json_response
 from stepscope.server.state import (
     ServerState,
     blocking,
@@ -19,7 +20,7 @@ from stepscope.server.state import (
     run_param,
     server_state,
 )
-from stepscope.server.wire import Fields, json_response, query_int, read_json_object
+from stepscope.server.wire import Fields, query_int, read_json_object
 from stepscope.store.alerts import check_alert
 from stepscope.store.base import RESUME_POLICIES, RunFilter, RunPatch, RunRecord, RunSpec, Store
 from stepscope.types import RunStatus

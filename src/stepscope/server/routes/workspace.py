@@ -9,8 +9,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stepscope.errors import InvalidInput
+from stepscope.server.responses import json_response
 from stepscope.server.state import blocking, project_param, require_project, server_state
-from stepscope.server.wire import Fields, json_response, read_json_object
+from stepscope.server.wire import Fields, read_json_object
 from stepscope.store.base import Store
 
 
