@@ -302,6 +302,28 @@ PATHS: dict[str, Any] = {
                                            "Only keys of these runs.")],
                 "responses": _responses({200: ("KeyList", "The keys.")}, 404, 422)},
     },
+    "/projects/{project}/insights": {
+        "parameters": [PROJECT],
+        "get": {
+            "operationId": "getInsights",
+            "summary": "The written analysis of runs: trends, peaks, spikes, crossovers, "
+                       "which run ends better (docs/insights.md).",
+            "parameters": [
+                _repeatable("run", {"type": "string", "pattern": RUN_ID_PATTERN},
+                            "Runs to analyse (default: the 10 most recent; at most 50)."),
+                _repeatable("key", STRING, "Metric keys (default: every key; at most 100)."),
+                _param("format", "query", {"enum": ["json", "markdown", "text"]},
+                       "json (default): {findings: [...]}; markdown or text: the report.")],
+            "responses": {
+                "200": {"description": "The analysis.", "content": {
+                    "application/json": {"schema": {
+                        "type": "object", "required": ["findings"],
+                        "properties": {"findings": {"type": "array",
+                                                    "items": {"type": "object"}}}}},
+                    "text/markdown": {"schema": STRING},
+                    "text/plain": {"schema": STRING}}},
+                **_responses({}, 404, 422)}},
+    },
     "/projects/{project}/series/query": {
         "parameters": [PROJECT],
         "post": {"operationId": "querySeries", "summary": "Envelopes of runs x keys.",

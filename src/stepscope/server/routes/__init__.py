@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from stepscope.server.routes import events, ingest, keys, projects, runs, series, workspace
+from stepscope.server.routes import (
+    events,
+    ingest,
+    insights,
+    keys,
+    projects,
+    runs,
+    series,
+    workspace,
+)
 
 
 def api_routes() -> list[BaseRoute]:
     return [*projects.routes, *runs.routes, *ingest.routes, *keys.routes, *series.routes,
-            *workspace.routes, *events.routes]
+            *workspace.routes, *events.routes, *insights.routes]
