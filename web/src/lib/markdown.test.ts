@@ -26,4 +26,14 @@ describe("renderMarkdown", () => {
   it("escapes", () => {
     expect(escapeHtml(`<"'&>`)).toBe("&lt;&quot;&#39;&amp;&gt;");
   });
+  it("renders pipe tables, escaping their cells", () => {
+    const html = renderMarkdown("*Key data points:*\n\n| step | red | <b>blue</b> |\n| --- | --- | --- |\n| 0 | 0.241 | **0.222** |\n| 10 | 0.334 |\n\nAfter.");
+    expect(html).toContain("<table><thead><tr><th>step</th><th>red</th><th>&lt;b&gt;blue&lt;/b&gt;</th></tr></thead>");
+    expect(html).toContain("<tr><td>0</td><td>0.241</td><td><strong>0.222</strong></td></tr>");
+    expect(html).toContain("<tr><td>10</td><td>0.334</td><td></td></tr>");
+    expect(html).toContain("<p>After.</p>");
+  });
+  it("leaves a pipe line without a delimiter row as text", () => {
+    expect(renderMarkdown("| a | b |\nnot a table")).toBe("<p>| a | b | not a table</p>");
+  });
 });

@@ -1,5 +1,5 @@
 // A small, safe markdown renderer for the insights text: headings, paragraphs, lists,
-// code blocks, bold, italic, inline code and http(s)/relative links. Everything is
+// pipe tables, code blocks, bold, italic, inline code and http(s)/relative links. Everything is
 // escaped first, so server text can never inject markup.
 
 export function escapeHtml(s: string): string {
@@ -48,6 +48,17 @@ export function renderMarkdown(md: string): string {
       out.push(`<pre><code>${escapeHtml(body.join("\n"))}</code></pre>`);
       continue;
     }
+    if (isTableRow(line) && i + 1 < lines.length && isDelimiterRow(lines[i + 1]!)) {
+      flushPara();
+      flushList();
+      const head = cells(line);
+      const rows: string[][] = [];
+      i += 2;
+      while (i < lines.length && isTableRow(lines[i]!)) rows.push(cells(lines[i++]!));
+      i--;
+      out.push(renderTable(head, rows));
+      continue;
+    }
     const heading = /^(#{1,6})\s+(.*)$/.exec(line);
     if (heading) {
       flushPara();
@@ -80,4 +91,22 @@ export function renderMarkdown(md: string): string {
   flushPara();
   flushList();
   return out.join("\n");
+}
+
+function isTableRow(line: string): boolean {
+  return /^\s*\|.*\|\s*$/.test(line);
+}
+
+function isDelimiterRow(line: string): boolean {
+  return isTableRow(line) && cells(line).every((c) => /^:?-{3,}:?$/.test(c));
+}
+
+function cells(line: string): string[] {
+  return line.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim());
+}
+
+function renderTable(head: string[], rows: string[][]): string {
+  const row = (tag: string, values: string[]): string =>
+    `<tr>${head.map((_h, i) => `<${tag}>${renderInline(values[i] ?? "")}</${tag}>`).join("")}</tr>`;
+  return `<table><thead>${row("th", head)}</thead><tbody>${rows.map((r) => row("td", r)).join("")}</tbody></table>`;
 }
