@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from stepscope.sdk.folding import fold_available
 from stepscope.sdk.sinks.http import HttpSink
 from stepscope.sdk.wal import WalReader, WalWriter
 from stepscope.server.runner import open_store
-from stepscope.store.base import BatchId, RunSpec, Store
+from stepscope.store.base import BatchId, PointBatch, RunPatch, RunSpec, Store
+from stepscope.types import RunStatus
 
 
 def series(store: Store, project: str, run_id: str, key: str) -> tuple[np.ndarray, np.ndarray]:
@@ -204,3 +207,22 @@ def test_alerts_raised_remotely_are_stored_once(server: LiveServer, tmp_path: Pa
     stored = server.store.list_alerts("alerts", "a")
     assert [(a.title, a.level, a.text) for _, a in stored] == [("Loss plateau", "WARN",
                                                                "no progress")]
+
+
+def test_the_final_status_waits_for_a_restarting_server(server_process: ServerProcess) -> None:
+    store = open_store(server_process.data_dir)
+    store.create_run("p", RunSpec(id="late"))
+    store.close()
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    server_process.port = free.getsockname()[1]
+    free.close()
+    sink = HttpSink(f"http://127.0.0.1:{server_process.port}", finish_timeout=20)
+    starter = threading.Timer(1.0, server_process.start)
+    starter.start()
+    try:
+        sink.send("p", "late", PointBatch.empty(), None, RunPatch(status=RunStatus.FINISHED))
+        assert sink.get_run("p", "late").status == RunStatus.FINISHED
+    finally:
+        starter.join()
+        sink.close()

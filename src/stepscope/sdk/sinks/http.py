@@ -15,7 +15,9 @@ Batches travel in the binary form (``application/x-stepscope-wal``): WAL records
 from __future__ import annotations
 
 import os
+import time
 import weakref
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -81,7 +83,11 @@ class HttpSink:
     def send(self, project: str, run_id: str, batch: PointBatch, batch_id: BatchId | None,
              patch: RunPatch | None) -> None:
         path = f"/projects/{_q(project)}/runs/{_q(run_id)}"
-        if patch is not None:
+        if patch is not None and patch.status is not None and patch.status != RunStatus.RUNNING:
+            # The run's last word (finish() sends it after the folder is done): worth
+            # waiting for a restarting server rather than failing finish().
+            self._retrying(lambda: self._request("PATCH", path, json_body=patch_to_dict(patch)))
+        elif patch is not None:
             self._request("PATCH", path, json_body=patch_to_dict(patch))
         if len(batch) or batch_id is not None:
             params = ({"stream": batch_id.stream, "start": batch_id.start, "end": batch_id.end}
@@ -101,6 +107,19 @@ class HttpSink:
         self._client.close()
 
     # -- transport ---------------------------------------------------------------------
+
+    def _retrying(self, call: Callable[[], Any]) -> Any:
+        """``call()``, retried while the server is unreachable, for ``finish_timeout``."""
+        deadline = time.monotonic() + self.finish_timeout
+        delay = 0.2
+        while True:
+            try:
+                return call()
+            except StoreUnavailable:
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
     def _request(self, method: str, path: str, *, json_body: Any = None,
                  content: bytes | None = None, params: dict[str, Any] | None = None,
