@@ -66,7 +66,8 @@ def client(url: str, index: int, form: str, batches: int, barrier: Any, results:
         barrier.wait()
         started = time.perf_counter()
         for body, start, end in prepared:
-            params = {"stream": "s", "start": start, "end": end} if form == "binary" else None
+            params: dict[str, str | int] | None = (
+                {"stream": "s", "start": start, "end": end} if form == "binary" else None)
             if form == "json":
                 body = body[:-1] + b',"stream":"s","start":%d,"end":%d}' % (start, end)
             response = http.post(f"/runs/{run_id}/batches", content=body, params=params,
@@ -94,7 +95,7 @@ def one_round(form: str) -> float:
                 proc.join(60)
             first = min(s[0] for s in spans)
             last = max(s[1] for s in spans)
-            return sum(s[2] for s in spans) / (last - first)
+            return float(sum(s[2] for s in spans) / (last - first))
         finally:
             server.terminate()
             server.wait(60)

@@ -72,7 +72,7 @@ def engine_figures(store: SqliteStore, ids: list[str]) -> dict[str, float]:
     zoom = SeriesQuery([ids[0]], [KEY], x_range=(123_457.0, 876_543.0), buckets=BUCKETS)
     panel = SeriesQuery(ids, [KEY], buckets=BUCKETS)
 
-    def served(query: SeriesQuery) -> bytes:
+    def served(query: SeriesQuery) -> object:
         # What the route does: the query, then the response body.
         envelopes = query_series(store, PROJECT, query)
         return dumps({"x": query.x, "buckets": query.buckets,

@@ -34,7 +34,7 @@ def command(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     assert proc.stdout is not None and proc.stderr is not None
     try:
         url = ""
-        lines = []
+        lines: list[str] = []
         while not url:
             line = proc.stdout.readline()
             assert line, f"exited without a URL: {lines} {proc.stderr.read()}"

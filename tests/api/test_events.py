@@ -52,7 +52,7 @@ class EventReader:
 
 @contextmanager
 def events(server: LiveServer, project: str,
-           headers: dict[str, str | bytes] | None = None) -> Iterator[EventReader]:
+           headers: dict[bytes, bytes] | None = None) -> Iterator[EventReader]:
     reader = EventReader()
     client = httpx.Client(timeout=httpx.Timeout(10.0))
     ready = threading.Event()
@@ -119,7 +119,7 @@ def test_last_event_id_replays_what_was_missed(server: LiveServer) -> None:
         first = stream.next("points")
     for step in range(1, 4):
         server.post_points("p", "r", {"x": [float(step)]}, first_step=step)
-    with events(server, "p", headers={"Last-Event-ID": str(first.id)}) as stream:
+    with events(server, "p", headers={b"Last-Event-ID": str(first.id).encode()}) as stream:
         replayed = [stream.next("points").data["last_step"] for _ in range(3)]
         assert replayed == [1, 2, 3]
         server.post_points("p", "r", {"x": [4.0]}, first_step=4)
@@ -221,6 +221,6 @@ def test_a_foreign_last_event_id_starts_from_now(server: LiveServer) -> None:
     server.create_run("p", id="r")
     server.post_points("p", "r", {"x": [1.0]})
     for step, value in enumerate(("\u00b2", "abc", "-5"), start=1):
-        with events(server, "p", headers={"Last-Event-ID": value.encode("latin-1")}) as stream:
+        with events(server, "p", headers={b"Last-Event-ID": value.encode("latin-1")}) as stream:
             server.post_points("p", "r", {"x": [2.0]}, first_step=step)
             assert stream.next("points").data["last_step"] == step  # no replay of step 0

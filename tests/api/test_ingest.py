@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -130,12 +131,12 @@ def test_binary_form_round_trips_and_is_idempotent(server: LiveServer) -> None:
     batch = PointBatch(["a/x", "b"], np.tile([0, 1], n), np.repeat(np.arange(n), 2),
                        np.arange(2 * n, dtype=np.float64), np.repeat(np.arange(n) + 1e9, 2))
     body = encode_records(batch)
-    params = {"stream": "w", "start": 4096, "end": 9000}
+    params: dict[str, str | int] = {"stream": "w", "start": 0, "end": 9000}
     response = server.client.post("/projects/p/runs/r/batches", content=body, headers=WAL,
-                                  params={**params, "start": 0})
+                                  params=params)
     assert response.json() == {"cursor": 9000, "duplicate": False}
     retry = server.client.post("/projects/p/runs/r/batches", content=body, headers=WAL,
-                               params={**params, "start": 0})
+                               params=params)
     assert retry.json()["duplicate"] is True
     steps, values = stored(server, "p", "r", "a/x")
     assert steps == list(range(n)) and values == [float(v) for v in range(0, 2 * n, 2)]
@@ -147,9 +148,9 @@ def test_binary_form_applies_meta_records_once(server: LiveServer) -> None:
     server.create_run("p", id="r")
 
     def meta(config: dict[str, object]) -> bytes:
-        payload = __import__("json").dumps({"config": config}).encode()
-        return (_WORD.pack(len(payload) | META << 32) + payload
-                + bytes(_padded(len(payload)) - len(payload)))
+        payload = json.dumps({"config": config}).encode()
+        word: bytes = _WORD.pack(len(payload) | META << 32)
+        return word + payload + bytes(_padded(len(payload)) - len(payload))
 
     one = encode_records(PointBatch(["x"], np.array([0]), np.array([0]), np.array([1.0]),
                                     np.array([1.0]))) + meta({"v": 1})
