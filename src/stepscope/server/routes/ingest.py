@@ -31,6 +31,7 @@ from stepscope.server.state import (
 )
 from stepscope.server.wire import MAX_INT, Fields, parse_json_object, read_body
 from stepscope.store.base import AppendResult, BatchId, PointBatch
+from stepscope.store.batches import split_by_key
 
 WAL_MEDIA_TYPE = "application/x-stepscope-wal"
 STREAM = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -101,6 +102,8 @@ def _store(state: ServerState, project: str, run_id: str, batch: PointBatch,
            ident: BatchId | None, metas: list[dict[str, Any]]) -> AppendResult:
     store = state.store
     patch = meta_patch(metas)
+    if patch is not None:
+        split_by_key(batch)  # refuse bad points before the run is changed
     if patch is not None and ident is not None:
         # A retried batch must not re-apply an older config snapshot: look first.
         cursor = store.ingest_cursor(project, run_id, ident.stream)
