@@ -32,7 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("finish_timeout", "60", "STEPSCOPE_FINISH_TIMEOUT",
             "Seconds finish() keeps retrying while the server is unreachable before it leaves "
             "the rest in the write-ahead log for recovery."),
-    Setting("flush_interval", "1.0", "STEPSCOPE_FLUSH_INTERVAL",
+    Setting("flush_interval", "0.5", "STEPSCOPE_FLUSH_INTERVAL",
             "Seconds between two folds of the write-ahead log into the store."),
     Setting("wal_segment_mib", "32", "STEPSCOPE_WAL_SEGMENT_MIB",
             "Size of one write-ahead log segment file, in MiB."),
