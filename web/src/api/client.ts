@@ -152,3 +152,24 @@ export async function getInsightsMarkdown(project: string): Promise<string | nul
   }
   return await res.text();
 }
+
+/** Findings, or "missing" when the server has no insights endpoint. */
+export type InsightsAnswer = { findings: unknown[] } | "missing";
+
+/** The analysis of these runs (and keys; all keys when empty) as JSON findings, or
+ * "missing" when the server has no insights endpoint. Other errors throw. */
+export async function getInsightFindings(project: string, runs: readonly string[], keys: readonly string[] = []): Promise<InsightsAnswer> {
+  const known = await hasEndpoint("/insights");
+  if (known === false) return "missing";
+  const q = new URLSearchParams({ format: "json" });
+  for (const r of runs) q.append("run", r);
+  for (const k of keys) q.append("key", k);
+  try {
+    const body = await request<{ findings?: unknown }>("GET", `${projectPath(project)}/insights?${q}`);
+    return { findings: Array.isArray(body?.findings) ? body.findings : [] };
+  } catch (e) {
+    // Without a readable spec, a 404/405/501 is taken as "no such endpoint".
+    if (known === null && e instanceof ApiError && (e.status === 404 || e.status === 405 || e.status === 501)) return "missing";
+    throw e;
+  }
+}

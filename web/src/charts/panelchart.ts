@@ -6,6 +6,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { alignPanel, bandPairs, isolatedPoints, type AlignedPanel, type Cell, type RunSeries } from "../lib/align";
+import type { InsightMark } from "../lib/insightmarks";
 import { durationIncrs, formatTicks, formatX, integerIncrs, xKind } from "../lib/format";
 import { withAlpha } from "../lib/palette";
 import { isSmoothing } from "../lib/smoothing";
@@ -34,11 +35,15 @@ export interface PanelChartOptions {
   /** Join the crosshair sync group of panels sharing this x axis kind. */
   sync: boolean;
   onZoom: (range: [number, number] | null) => void;
+  /** Called after each draw with the number of insight marks drawn. */
+  onMarks?: (count: number) => void;
 }
 
 const GRID = "#ececec";
 const AXIS_TEXT = "#6b6f76";
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const CROSSOVER_LINE = "rgba(82, 86, 94, 0.5)";
+const NEUTRAL = "#6b6f76";
 
 function lowerBound(xs: ArrayLike<number>, v: number): number {
   let lo = 0;
@@ -59,6 +64,7 @@ export class PanelChart {
   private width = 400;
   private height = 220;
   private readonly tooltip: Tooltip;
+  private marks: readonly InsightMark[] = [];
 
   constructor(
     private readonly host: HTMLElement,
@@ -102,6 +108,17 @@ export class PanelChart {
       u.setData(data, input.zoom === null);
       if (input.zoom) u.setScale("x", { min: input.zoom[0], max: input.zoom[1] });
     });
+  }
+
+  /** Insight marks to draw (already filtered to what should show); redraws without
+   * touching the data when asked. */
+  setMarks(marks: readonly InsightMark[], redraw: boolean): void {
+    const prev = this.marks;
+    const same =
+      marks.length === prev.length &&
+      marks.every((m, i) => m.kind === prev[i]!.kind && m.run === prev[i]!.run && m.step === prev[i]!.step && m.value === prev[i]!.value);
+    this.marks = marks;
+    if (redraw && !same && this.u) this.u.redraw(false, false);
   }
 
   setSize(width: number, height: number): void {
@@ -263,7 +280,12 @@ export class PanelChart {
           },
         ],
         setCursor: [(u) => this.showTooltip(u)],
-        draw: [(u) => this.drawNonFinite(u, colors)],
+        draw: [
+          (u) => {
+            this.drawNonFinite(u, colors);
+            this.drawMarks(u, colors);
+          },
+        ],
       },
     };
     this.u = new uPlot(opts, data, this.host);
@@ -294,6 +316,74 @@ export class PanelChart {
       ctx.fill();
     }
     ctx.restore();
+  }
+
+  /** Insight marks: a ring at a peak or trough, a triangle at a spike (pointing its way),
+   * both in the run's color and pinned to the plot's edge when off the y range; a dashed
+   * vertical line with a small "×" at a crossover. */
+  private drawMarks(u: uPlot, colors: Map<string, string>): void {
+    let drawn = 0;
+    if (this.marks.length > 0) {
+      const ctx = u.ctx;
+      const pr = devicePixelRatio || 1;
+      const { left, top, width, height } = u.bbox;
+      const r = 3.5 * pr;
+      ctx.save();
+      ctx.lineJoin = "round";
+      for (const m of this.marks) {
+        const px = u.valToPos(m.step, "x", true);
+        if (!Number.isFinite(px) || px < left - 1 || px > left + width + 1) continue;
+        const color = (m.run !== null && colors.get(m.run)) || NEUTRAL;
+        if (m.kind === "crossover") {
+          ctx.strokeStyle = CROSSOVER_LINE;
+          ctx.lineWidth = pr;
+          ctx.setLineDash([3 * pr, 3 * pr]);
+          ctx.beginPath();
+          ctx.moveTo(px, top);
+          ctx.lineTo(px, top + height);
+          ctx.stroke();
+          ctx.setLineDash([]);
+          ctx.font = `600 ${11 * pr}px system-ui, sans-serif`;
+          ctx.textAlign = "center";
+          ctx.textBaseline = "alphabetic";
+          ctx.lineWidth = 3 * pr;
+          ctx.strokeStyle = "#ffffff";
+          ctx.strokeText("×", px, top + 9 * pr);
+          ctx.fillStyle = color;
+          ctx.fillText("×", px, top + 9 * pr);
+          drawn++;
+          continue;
+        }
+        if (m.value === null) continue;
+        let py = u.valToPos(m.value, "y", true);
+        if (Number.isNaN(py)) continue;
+        py = Math.min(top + height - r, Math.max(top + r, py));
+        ctx.beginPath();
+        if (m.kind === "peak" || m.kind === "trough") {
+          ctx.arc(px, py, r, 0, 2 * Math.PI);
+          ctx.fillStyle = "#ffffff";
+          ctx.fill();
+          ctx.lineWidth = 1.6 * pr;
+          ctx.strokeStyle = color;
+          ctx.stroke();
+        } else {
+          const d = m.kind === "spike-down" ? 1 : -1;
+          const s = r * 1.25;
+          ctx.moveTo(px, py + d * s);
+          ctx.lineTo(px - s, py - d * s * 0.8);
+          ctx.lineTo(px + s, py - d * s * 0.8);
+          ctx.closePath();
+          ctx.lineWidth = 1.2 * pr;
+          ctx.strokeStyle = "#ffffff";
+          ctx.stroke();
+          ctx.fillStyle = color;
+          ctx.fill();
+        }
+        drawn++;
+      }
+      ctx.restore();
+    }
+    this.opts.onMarks?.(drawn);
   }
 
   private yRange(u: uPlot, dataMin: number | null, dataMax: number | null): uPlot.Range.MinMax {

@@ -40,6 +40,13 @@ describe("panel settings", () => {
     ws = updatePanel(ws, "k", { log: false });
     expect(ws.panels).toEqual({});
   });
+  it("keeps insight marks on by default, stores only turning them off", () => {
+    expect(DEFAULT_PANEL.marks).toBe(true);
+    const ws = updatePanel(emptyWorkspace(), "k", { marks: false });
+    expect(ws.panels).toEqual({ k: { marks: false } });
+    expect(normalizeWorkspace({ panels: { k: { marks: false }, j: { marks: "no" } } }).panels).toEqual({ k: { marks: false } });
+    expect(updatePanel(ws, "k", { marks: true }).panels).toEqual({});
+  });
   it("does not mutate", () => {
     const ws = emptyWorkspace();
     updatePanel(ws, "k", { log: true });

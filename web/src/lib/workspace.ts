@@ -16,6 +16,8 @@ export interface PanelSettings {
   /** Min/max envelope band behind each line. */
   band: boolean;
   legend: boolean;
+  /** Insight marks (peaks, spikes, crossovers) drawn on the chart. */
+  marks: boolean;
   /** Plot height in CSS pixels. */
   height: number;
 }
@@ -41,6 +43,7 @@ export const DEFAULT_PANEL: PanelSettings = {
   smoothing: DEFAULT_SMOOTHING,
   band: true,
   legend: false,
+  marks: true,
   height: PANEL_HEIGHTS.default,
 };
 
@@ -75,6 +78,7 @@ export function normalizePanel(raw: unknown): Partial<PanelSettings> {
   if (typeof raw.ignoreOutliers === "boolean") out.ignoreOutliers = raw.ignoreOutliers;
   if (typeof raw.band === "boolean") out.band = raw.band;
   if (typeof raw.legend === "boolean") out.legend = raw.legend;
+  if (typeof raw.marks === "boolean") out.marks = raw.marks;
   if (typeof raw.height === "number" && Number.isFinite(raw.height)) out.height = clampHeight(raw.height);
   if (isRecord(raw.smoothing)) {
     const kind = raw.smoothing.kind;

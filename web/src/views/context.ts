@@ -3,6 +3,7 @@
 
 import type { Run } from "../api/types";
 import type { ChartRun } from "../charts/panelchart";
+import type { InsightsStore } from "../state/insights";
 import type { SeriesLoader } from "../state/series";
 import type { WorkspaceStore } from "../state/workspace";
 
@@ -10,6 +11,8 @@ export interface PanelContext {
   project: string;
   store: WorkspaceStore;
   loader: SeriesLoader;
+  /** Findings of the insights endpoint for the visible runs (describe text, chart marks). */
+  insights: InsightsStore;
   /** Visible runs, in creation order, with their colors. */
   chartRuns(): ChartRun[];
   runs(): Run[];

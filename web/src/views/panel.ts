@@ -8,6 +8,7 @@ import { icon } from "../charts/icons";
 import { PanelChart } from "../charts/panelchart";
 import { alignPanel } from "../lib/align";
 import { downloadName, panelCsv } from "../lib/csv";
+import { describeFindings, panelMarks, visibleMarks, type InsightMark } from "../lib/insightmarks";
 import { xColumnName } from "../lib/format";
 import { togglePin } from "../lib/sections";
 import { isSmoothing } from "../lib/smoothing";
@@ -17,6 +18,7 @@ import { clampBuckets } from "../state/series";
 import type { PanelContext } from "./context";
 import { copyText, download, h, toast } from "./dom";
 import { closePanelMenu, openPanelMenu } from "./panelmenu";
+import { setHook, setMarkCount } from "./testhook";
 
 interface Loaded {
   x: string;
@@ -34,6 +36,8 @@ export interface PanelViewOptions {
   requestDraw?: (panel: PanelView) => void;
 }
 
+let descSeq = 0;
+
 export class PanelView {
   readonly el: HTMLElement;
   private readonly body: HTMLElement;
@@ -41,6 +45,17 @@ export class PanelView {
   private readonly status: HTMLElement;
   private readonly pinBtn: HTMLButtonElement | null;
   private readonly menuBtn: HTMLButtonElement;
+  /** Visually hidden: the chart's accessible description. */
+  private readonly srDesc: HTMLElement;
+  /** The description shown under the chart ("Describe"; always in the overlay). */
+  private readonly describeEl: HTMLElement;
+  private describing = false;
+  private describedAs = "";
+  /** All insight marks of this chart for the visible runs (drawn unless turned off). */
+  private marks: InsightMark[] = [];
+  /** Findings changed while off-screen: redraw the marks when back in view. */
+  private marksDirty = false;
+  private readonly unsubscribeInsights: () => void;
   private chart: PanelChart | null = null;
   private base: Loaded | null = null;
   private zoom: { range: [number, number]; data: Loaded | null } | null = null;
@@ -73,7 +88,11 @@ export class PanelView {
       "aria-haspopup": "menu",
       html: icon("kebab"),
     });
-    this.body = h("div", { class: "ss-panel-body", testid: "panel-chart" });
+    const descId = `ss-desc-${++descSeq}`;
+    this.body = h("div", { class: "ss-panel-body", testid: "panel-chart", role: "figure", "aria-label": `${key} chart` });
+    this.srDesc = h("p", { class: "ss-sr-only", id: descId, testid: "panel-description" });
+    this.describeEl = h("div", { class: "ss-describe", testid: "panel-describe", "aria-live": "polite" });
+    this.describeEl.hidden = !expanded;
     this.status = h("div", { class: "ss-panel-status", testid: "panel-status" });
     this.legend = h("div", { class: "ss-legend", testid: "panel-legend" });
     const handle = expanded ? null : h("div", { class: "ss-resize", testid: "panel-resize", title: "Drag to resize" });
@@ -88,6 +107,8 @@ export class PanelView {
       ),
       this.body,
       this.legend,
+      this.describeEl,
+      this.srDesc,
       handle,
     );
     this.body.appendChild(this.status);
@@ -102,6 +123,10 @@ export class PanelView {
     this.syncPin();
     this.settingsJson = JSON.stringify(this.settings);
     this.body.style.height = `${this.settings.height}px`;
+    this.unsubscribeInsights = ctx.insights.subscribe(() => {
+      // Lazy: only panels that have drawn ask for (and show) findings.
+      if (this.drawn) this.syncInsights(true);
+    });
   }
 
   get settings(): PanelSettings {
@@ -167,7 +192,7 @@ export class PanelView {
     this.inView = v;
     if (v) {
       if (!this.base || this.stale || (this.zoom && !this.zoom.data)) void this.ensureData();
-      else if (!this.drawn) this.requestDraw();
+      else if (!this.drawn || this.marksDirty) this.requestDraw();
     }
   }
 
@@ -260,8 +285,11 @@ export class PanelView {
       this.chart = new PanelChart(this.body, {
         sync: !this.opts.expanded,
         onZoom: (range) => this.setZoom(range),
+        onMarks: (n) => (this.opts.expanded ? setHook({ expandedMarks: n }) : setMarkCount(this.key, n)),
       });
     }
+    this.syncInsights(false);
+    this.marksDirty = false;
     // Legend first: in the overlay it takes height from the plot.
     this.renderLegend(st.legend);
     this.chart.update({ runs, series: data.series, settings: st, zoom: this.zoom?.range ?? null }, this.plotWidth(), this.plotHeight());
@@ -310,8 +338,68 @@ export class PanelView {
     this.legend.replaceChildren(frag);
   }
 
+  /** Read this chart's findings for the visible runs: the description (accessible, and
+   * under the chart when shown) and the marks. */
+  private syncInsights(redraw: boolean): void {
+    const ins = this.ctx.insights.get(this.key);
+    let summary: string[] = [];
+    let rest: string[] = [];
+    let note = "";
+    this.marks = [];
+    if (ins.status === "ready") {
+      ({ summary, rest } = describeFindings(ins.findings, this.key));
+      this.marks = panelMarks(ins.findings, this.key, ins.resolve);
+      if (summary.length === 0) note = "Nothing to say about the visible runs yet.";
+    } else if (ins.status === "loading") {
+      note = "Describing…";
+    } else if (ins.status === "error") {
+      note = `Could not describe the chart: ${ins.message}`;
+    } else {
+      note = "No description: the server has no insights endpoint.";
+    }
+    this.renderDescription(summary, rest, note);
+    const live = redraw && (this.inView || !!this.opts.expanded);
+    if (redraw && !live) this.marksDirty = true;
+    this.chart?.setMarks(this.shownMarks(), live);
+  }
+
+  /** Marks are in steps: drawn on step x axes only, for visible runs, unless turned off. */
+  private shownMarks(): InsightMark[] {
+    const st = this.settings;
+    if (!st.marks || st.x !== "step" || this.marks.length === 0) return [];
+    return visibleMarks(this.marks, new Set(this.ctx.chartRuns().map((r) => r.id)));
+  }
+
+  private renderDescription(summary: string[], rest: string[], note: string): void {
+    const expanded = !!this.opts.expanded;
+    const json = JSON.stringify([summary, expanded ? rest : 0, note]);
+    if (json === this.describedAs) return;
+    this.describedAs = json;
+    const text = summary.join(" ");
+    this.srDesc.textContent = text;
+    if (text) this.body.setAttribute("aria-describedby", this.srDesc.id);
+    else this.body.removeAttribute("aria-describedby");
+    const parts: Node[] = [h("p", { class: summary.length ? "ss-describe-text" : "ss-describe-note" }, text || note)];
+    if (expanded && rest.length > 0) {
+      parts.push(h("ul", { class: "ss-describe-more", testid: "panel-describe-more" }, ...rest.map((t) => h("li", {}, t))));
+    }
+    this.describeEl.replaceChildren(...parts);
+    // In the overlay the text takes height from the plot.
+    if (expanded) requestAnimationFrame(() => this.resize());
+  }
+
+  /** The description under the chart (grid panels; the overlay always shows it). */
+  toggleDescribe(): void {
+    this.describing = !this.describing;
+    this.describeEl.hidden = !this.describing && !this.opts.expanded;
+    if (this.describing && this.drawn) this.syncInsights(false);
+  }
+
   private openMenu(): void {
+    const insightsOn = this.ctx.insights.available !== false;
     openPanelMenu(this.menuBtn, this.settings, this.ctx.keys().filter((k) => k !== this.key).slice(0, 500), {
+      insights: insightsOn,
+      describe: insightsOn && !this.opts.expanded ? { on: this.describing, toggle: () => this.toggleDescribe() } : null,
       change: (patch) => this.ctx.store.update((ws) => updatePanel(ws, this.key, patch)),
       reset: () =>
         this.ctx.store.update((ws) => {
@@ -386,6 +474,7 @@ export class PanelView {
   }
 
   destroy(): void {
+    this.unsubscribeInsights();
     this.chart?.destroy();
     this.chart = null;
     this.el.remove();

@@ -1,5 +1,5 @@
-// The ⋮ menu of a panel: x axis, y scale, smoothing, band, legend, size, downloads and
-// link. Presentational: it reads the current settings and reports changes through
+// The ⋮ menu of a panel: x axis, y scale, smoothing, band, legend, size, insight marks,
+// describe, downloads and link. Presentational: it reads the current settings and reports changes through
 // callbacks; the panel owns the state.
 
 import { xLabel } from "../lib/format";
@@ -8,6 +8,10 @@ import { DEFAULT_PANEL, type PanelSettings } from "../lib/workspace";
 import { h } from "./dom";
 
 export interface PanelMenuActions {
+  /** The server has an insights endpoint (or it is not known yet): offer marks. */
+  insights: boolean;
+  /** "Describe" toggles the description under the chart; null hides the item. */
+  describe: { on: boolean; toggle: () => void } | null;
   change(patch: Partial<PanelSettings>): void;
   reset(): void;
   resetZoom: (() => void) | null;
@@ -146,6 +150,20 @@ export function openPanelMenu(anchor: HTMLElement, settings: PanelSettings, keys
     row("Min/max band", check("menu-band", settings.band, (v) => actions.change({ band: v }))),
     row("Show legend", check("menu-legend", settings.legend, (v) => actions.change({ legend: v }))),
     row("Size", sizes),
+    actions.insights ? h("div", { class: "ss-menu-section" }, "Insights") : null,
+    actions.insights ? row("Show insight marks", check("menu-marks", settings.marks, (v) => actions.change({ marks: v }))) : null,
+    actions.describe
+      ? h("button", {
+          type: "button",
+          class: "ss-menu-item",
+          testid: "menu-describe",
+          "aria-pressed": String(actions.describe.on),
+          onclick: () => {
+            close();
+            actions.describe?.toggle();
+          },
+        }, actions.describe.on ? "Hide description" : "Describe")
+      : null,
     h("div", { class: "ss-menu-sep" }),
     actions.resetZoom ? item("menu-reset-zoom", "Reset zoom", actions.resetZoom) : null,
     item("menu-download-csv", "Download CSV", actions.downloadCsv),

@@ -6,6 +6,9 @@
 //   lastQueryMs  duration of the last series query (request + parse)
 //   renderDoneAt performance.now() when `ready` became true
 //   view         current view name
+//   marks        {panel key: insight marks drawn on its chart at the last draw} (grid panels)
+//   expandedMarks insight marks drawn in the expanded overlay's chart
+//   insightQueries insights (findings) requests sent
 
 export interface TestHookState {
   ready: boolean;
@@ -15,6 +18,9 @@ export interface TestHookState {
   lastQueryMs: number;
   renderDoneAt: number;
   view: string;
+  marks: Readonly<Record<string, number>>;
+  expandedMarks: number;
+  insightQueries: number;
 }
 
 const state: TestHookState = {
@@ -25,6 +31,9 @@ const state: TestHookState = {
   lastQueryMs: 0,
   renderDoneAt: 0,
   view: "",
+  marks: {},
+  expandedMarks: 0,
+  insightQueries: 0,
 };
 
 const hook = Object.freeze(
@@ -45,5 +54,11 @@ export function setHook(patch: Partial<TestHookState>): void {
 }
 
 export function resetHook(view: string): void {
-  Object.assign(state, { ready: false, panels: 0, drawn: 0, renderDoneAt: 0, view });
+  Object.assign(state, { ready: false, panels: 0, drawn: 0, renderDoneAt: 0, view, marks: {}, expandedMarks: 0, insightQueries: 0 });
+}
+
+/** Record how many insight marks a grid panel drew (a new object: readers keep snapshots). */
+export function setMarkCount(key: string, count: number): void {
+  if (state.marks[key] === count) return;
+  state.marks = Object.freeze({ ...state.marks, [key]: count });
 }

@@ -10,6 +10,7 @@ import { assignColors, byCreation } from "../lib/palette";
 import { debounce } from "../lib/schedule";
 import { formatRoute } from "../lib/urlstate";
 import { soloHidden, toggleHidden, visibleRunIds, type WorkspaceState } from "../lib/workspace";
+import { InsightsStore } from "../state/insights";
 import { SeriesLoader } from "../state/series";
 import { WorkspaceStore, type SaveStatus } from "../state/workspace";
 import type { PanelContext } from "./context";
@@ -50,11 +51,21 @@ export function renderWorkspace(
   const store = new WorkspaceStore(project);
   const loader = new SeriesLoader(project, () => chartRuns.map((r) => r.id));
   loader.onQuery = (s) => setHook({ queries: s.queries, lastQueryMs: s.lastQueryMs });
+  // Findings name runs as stored (names may be empty or shared: the resolver handles it).
+  const insightsStore = new InsightsStore(project, {
+    runs: () => {
+      const names = new Map(runs.map((r) => [r.id, r.name]));
+      return chartRuns.map((r) => ({ id: r.id, name: names.get(r.id) ?? r.name }));
+    },
+    keyCount: () => keyInfo.keys.length,
+  });
+  insightsStore.onRequest = (n) => setHook({ insightQueries: n });
 
   const ctx: PanelContext = {
     project,
     store,
     loader,
+    insights: insightsStore,
     chartRuns: () => chartRuns,
     runs: () => runs,
     keys: () => keyInfo.keys.map((k) => k.key),
@@ -163,6 +174,7 @@ export function renderWorkspace(
     if (i >= 0) runs[i] = { ...runs[i]!, ...run };
     else runs.push(run);
     recomputeRuns();
+    if (before && before.name !== run.name) insightsStore.invalidate();
     if (!before || before.color !== run.color || before.name !== run.name) {
       grid.onRunsChange();
       expanded.onRunsChange();
@@ -221,6 +233,7 @@ export function renderWorkspace(
       if (store.state.hidden.includes(ev.run)) return;
       grid.onPoints(ev.keys);
       expanded.onPoints(ev.keys);
+      insightsStore.onPoints();
     },
     alert: (alert) => {
       const a = (alert ?? {}) as Record<string, unknown>;
@@ -272,6 +285,7 @@ export function renderWorkspace(
       window.removeEventListener("pagehide", onHide);
       document.removeEventListener("visibilitychange", onVisibility);
       store.dispose();
+      insightsStore.dispose();
       grid.destroy();
       expanded.close();
     },
