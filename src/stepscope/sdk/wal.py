@@ -160,6 +160,46 @@ class WalWriter:
             self._mm = None
 
 
+class _PointColumns:
+    """Points gathered from POINTS records, turned into one `PointBatch` at the end."""
+
+    def __init__(self) -> None:
+        self.steps: list[np.ndarray] = []
+        self.key_ids: list[np.ndarray] = []
+        self.values: list[np.ndarray] = []
+        self.walls: list[np.ndarray] = []
+
+    def take(self, data: bytes, pos: int, size: int, word: int, n: int) -> int:
+        """Take the run of identically-shaped POINTS records (n values each) starting
+        at ``pos``; return how many records it holds."""
+        run = _uniform_run(data, pos, size, word)
+        if n:
+            rec = np.frombuffer(data, _points_dtype(n, size), run, pos)
+            self.steps.append(np.repeat(rec["step"], n))
+            self.walls.append(np.repeat(rec["wall"], n))
+            self.key_ids.append(rec["keys"].reshape(-1).astype(np.int64))
+            self.values.append(rec["values"].reshape(-1).copy())
+        return run
+
+    def used_ids(self) -> np.ndarray:
+        if not self.key_ids:
+            return np.zeros(0, np.int64)
+        return np.unique(np.concatenate(self.key_ids))
+
+    def batch(self, names: dict[int, str]) -> PointBatch:
+        """The gathered points, naming key ids through ``names`` (which must hold every
+        id used)."""
+        if not self.steps:
+            return PointBatch.empty()
+        all_ids = np.concatenate(self.key_ids)
+        used = np.unique(all_ids)
+        remap = np.zeros(int(used[-1]) + 1, np.int64)
+        remap[used] = np.arange(used.shape[0])
+        return PointBatch(keys=[names[int(k)] for k in used], key_index=remap[all_ids],
+                          steps=np.concatenate(self.steps), values=np.concatenate(self.values),
+                          walls=np.concatenate(self.walls))
+
+
 @dataclass
 class WalRead:
     """What a read of a stream found from its start position up to ``end``."""
@@ -186,10 +226,7 @@ class WalReader:
 
     def read(self, start: int, max_points: int = 1 << 22) -> WalRead:
         """Records from position ``start`` on, up to about ``max_points`` points."""
-        steps: list[np.ndarray] = []
-        key_ids: list[np.ndarray] = []
-        values: list[np.ndarray] = []
-        walls: list[np.ndarray] = []
+        points = _PointColumns()
         out = WalRead(PointBatch.empty(), end=start)
         segment, offset = divmod(start, self.segment_bytes)
         if offset < HEADER_BYTES:
@@ -205,7 +242,7 @@ class WalReader:
                 if offset > HEADER_BYTES and not self._keys:
                     self._learn_keys(fd, offset)
                 offset, ended, found = self._read_segment(fd, offset, max_points - total,
-                                                          steps, key_ids, values, walls, out)
+                                                          points, out)
                 total += found
             finally:
                 os.close(fd)
@@ -215,15 +252,7 @@ class WalReader:
             out.finished_segments.append(segment)
             segment, offset = segment + 1, HEADER_BYTES
             out.end = segment * self.segment_bytes + offset
-        if steps:
-            used = sorted({int(k) for ids in key_ids for k in np.unique(ids)})
-            remap = np.zeros(max(used) + 1, np.int64)
-            remap[used] = np.arange(len(used))
-            out.batch = PointBatch(
-                keys=[self._keys[k] for k in used],
-                key_index=remap[np.concatenate(key_ids)],
-                steps=np.concatenate(steps), values=np.concatenate(values),
-                walls=np.concatenate(walls))
+        out.batch = points.batch(self._keys)
         return out
 
     def _learn_keys(self, fd: int, stop: int) -> None:
@@ -231,9 +260,8 @@ class WalReader:
             if kind == KEY:
                 self._keys[_KEY_ID.unpack_from(payload)[0]] = bytes(payload[4:]).decode()
 
-    def _read_segment(self, fd: int, offset: int, budget: int, steps: list[np.ndarray],
-                      key_ids: list[np.ndarray], values: list[np.ndarray],
-                      walls: list[np.ndarray], out: WalRead) -> tuple[int, bool, int]:
+    def _read_segment(self, fd: int, offset: int, budget: int, points: _PointColumns,
+                      out: WalRead) -> tuple[int, bool, int]:
         found = 0
         while True:
             data = os.pread(fd, min(_READ_WINDOW, self.segment_bytes - offset), offset)
@@ -248,12 +276,7 @@ class WalReader:
                     break
                 if kind == POINTS:
                     n = (length - 16) // 12
-                    run = _uniform_run(data, pos, size, word)
-                    rec = np.frombuffer(data, _points_dtype(n, size), run, pos)
-                    steps.append(np.repeat(rec["step"], n))
-                    walls.append(np.repeat(rec["wall"], n))
-                    key_ids.append(rec["keys"].reshape(-1).astype(np.int64))
-                    values.append(rec["values"].reshape(-1).copy())
+                    run = points.take(data, pos, size, word, n)
                     found += run * n
                     pos += run * size
                     continue
@@ -385,10 +408,7 @@ def parse_records(data: bytes, keys: dict[int, str]) -> tuple[PointBatch, list[d
 
     names = dict(keys)
     metas: list[dict[str, Any]] = []
-    steps: list[np.ndarray] = []
-    key_ids: list[np.ndarray] = []
-    values: list[np.ndarray] = []
-    walls: list[np.ndarray] = []
+    points = _PointColumns()
     pos, end = 0, len(data)
 
     def bad(why: str) -> InvalidInput:
@@ -406,14 +426,7 @@ def parse_records(data: bytes, keys: dict[int, str]) -> tuple[PointBatch, list[d
             n = (length - 16) // 12 if length >= 16 else -1
             if n < 0 or length != 16 + _padded(4 * n) + 8 * n:
                 raise bad(f"a POINTS record of {length} bytes")
-            run = _uniform_run(data, pos, size, word)
-            if n:
-                rec = np.frombuffer(data, _points_dtype(n, size), run, pos)
-                steps.append(np.repeat(rec["step"], n))
-                walls.append(np.repeat(rec["wall"], n))
-                key_ids.append(rec["keys"].reshape(-1).astype(np.int64))
-                values.append(rec["values"].reshape(-1).copy())
-            pos += run * size
+            pos += points.take(data, pos, size, word, n) * size
             continue
         payload = data[pos + 8:pos + 8 + length]
         if kind == KEY:
@@ -434,16 +447,8 @@ def parse_records(data: bytes, keys: dict[int, str]) -> tuple[PointBatch, list[d
         elif kind != END:
             raise bad(f"unknown record type {kind}")
         pos += size
-    if not steps:
-        return PointBatch.empty(), metas
-    all_ids = np.concatenate(key_ids)
-    used = np.unique(all_ids)
-    missing = [int(k) for k in used if int(k) not in names]
+    missing = [int(k) for k in points.used_ids() if int(k) not in names]
     if missing:
         raise InvalidInput(f"key id {missing[0]} is used before a KEY record names it",
                            field="body")
-    remap = np.zeros(int(used[-1]) + 1, np.int64)
-    remap[used] = np.arange(used.shape[0])
-    return PointBatch(keys=[names[int(k)] for k in used], key_index=remap[all_ids],
-                      steps=np.concatenate(steps), values=np.concatenate(values),
-                      walls=np.concatenate(walls)), metas
+    return points.batch(names), metas
