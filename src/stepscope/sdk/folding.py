@@ -162,7 +162,9 @@ class Folder(threading.Thread):
 def recover_dead_writers(data_dir: Path, sink: Sink) -> list[tuple[str, str]]:
     """Fold the write-ahead logs left by processes that died, mark their runs crashed
     and delete the logs. A log whose lock is held belongs to a live writer and is left
-    alone. Returns the (project, run id) pairs recovered."""
+    alone; so is a log bound for another store than ``sink``'s (a run that logged to a
+    server is recovered by the next process that logs to that server, never into a local
+    store). Returns the (project, run id) pairs recovered."""
     recovered = []
     for lock_path in sorted((data_dir / "wal").glob("*/*/lock")):
         run_dir = lock_path.parent
@@ -185,9 +187,15 @@ def recover_dead_writers(data_dir: Path, sink: Sink) -> list[tuple[str, str]]:
 
 def _recover_run(run_dir: Path, sink: Sink, project: str, run_id: str) -> bool:
     streams: dict[str, int] = {}
+    elsewhere = False
     for path in sorted(run_dir.glob("*.wal")):
         header = read_header(path)
+        if header.get("destination") != sink.destination:
+            elsewhere = True
+            continue
         streams.setdefault(header["stream"], int(header["segment_bytes"]))
+    if not streams:
+        return False
     try:
         for stream, segment_bytes in streams.items():
             reader = WalReader(run_dir, stream, segment_bytes)
@@ -198,8 +206,11 @@ def _recover_run(run_dir: Path, sink: Sink, project: str, run_id: str) -> bool:
                       RunPatch(status=RunStatus.CRASHED))
     except NotFound:
         return False
-    for path in run_dir.glob("*.wal"):
-        path.unlink(missing_ok=True)
+    for stream in streams:
+        for path in run_dir.glob(f"{stream}-*.wal"):
+            path.unlink(missing_ok=True)
+    if elsewhere:
+        return True
     (run_dir / "lock").unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # not empty: a new writer already started
         run_dir.rmdir()

@@ -77,7 +77,8 @@ class Run:
         self._max_segments = max_segments
         self._room_warned = False
         self._wal = WalWriter(wal_dir, {"project": self.project, "run_id": self.id,
-                                        "segment_bytes": segment_bytes},
+                                        "segment_bytes": segment_bytes,
+                                        "destination": sink.destination},
                               stream, segment_bytes, room=self._wait_for_room)
         self._alert_webhook = alert_webhook
         self._webhook_failed = False

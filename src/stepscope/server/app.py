@@ -51,7 +51,8 @@ def create_app(store: Store, *, static_dir: Path | None = STATIC_DIR,
     spec = openapi_spec(_version())
 
     async def health(request: Request) -> Response:
-        return json_response({"status": "ok", "version": spec["info"]["version"]})
+        return json_response({"status": "ok", "version": spec["info"]["version"],
+                              "store": store.store_id()})
 
     async def openapi(request: Request) -> Response:
         return json_response(spec)

@@ -74,8 +74,10 @@ SCHEMAS: dict[str, Any] = {
                                                          "from."},
         },
     },
-    "Health": {"type": "object", "required": ["status", "version"],
-               "properties": {"status": {"const": "ok"}, "version": STRING}},
+    "Health": {"type": "object", "required": ["status", "version", "store"],
+               "properties": {"status": {"const": "ok"}, "version": STRING,
+                              "store": {"type": "string", "description":
+                                        "The id of the store served (Store.store_id)."}}},
     "Project": {"type": "object", "required": ["name", "run_count", "updated_at"],
                 "properties": {"name": STRING, "run_count": {"type": "integer"},
                                "updated_at": {"type": "number"}}},

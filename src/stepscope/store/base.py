@@ -254,6 +254,11 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+    def store_id(self) -> str:
+        """A random id made when the store was created: the same through every path,
+        URL or replica that reaches it."""
+        ...
+
     def add_append_listener(
             self, listener: Callable[[str, str, list[str], int], None]) -> None:
         """Call ``listener(project, run_id, keys, last_step)`` after each batch this

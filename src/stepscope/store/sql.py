@@ -65,6 +65,7 @@ class SqlStore(ABC):
         # that appending to it does not decode it again; checked against the row.
         self._tails: dict[int, tuple[int, np.ndarray, np.ndarray, np.ndarray]] = {}
         self._listeners: list[AppendListener] = []
+        self._store_id: str | None = None
 
     @abstractmethod
     def _transaction(self) -> AbstractContextManager[Cursor]:
@@ -77,6 +78,13 @@ class SqlStore(ABC):
     def add_append_listener(self, listener: AppendListener) -> None:
         """Call ``listener(project, run_id, keys, last_step)`` after each stored batch."""
         self._listeners.append(listener)
+
+    def store_id(self) -> str:
+        if self._store_id is None:
+            with self._reading() as cur:
+                cur.execute("SELECT id FROM store_identity")
+                self._store_id = str(cur.fetchone()[0])
+        return self._store_id
 
     # -- projects and runs -------------------------------------------------------------
 

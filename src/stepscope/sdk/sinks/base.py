@@ -8,6 +8,13 @@ from stepscope.store.base import BatchId, PointBatch, RunPatch, RunRecord, RunSp
 
 
 class Sink(Protocol):
+    @property
+    def destination(self) -> str:
+        """The id of the store this sink writes to (`Store.store_id`, as a server
+        reports it). Written into the write-ahead log's header, so a dead writer's log
+        is recovered only into the store it was bound for, whatever path reaches it."""
+        ...
+
     def open_run(self, project: str, spec: RunSpec) -> RunRecord:
         """Create or resume the run (obeying ``spec.resume``)."""
         ...

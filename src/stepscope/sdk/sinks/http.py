@@ -55,6 +55,7 @@ class HttpSink:
     def __init__(self, server: str, api_key: str | None = None,
                  finish_timeout: float | None = None, timeout: float = 30.0) -> None:
         self.server = server.rstrip("/")
+        self._destination: str | None = None
         if not self.server.startswith(("http://", "https://")):
             raise InvalidInput(f"server {server!r} must be an http:// or https:// URL",
                                field="server")
@@ -72,6 +73,17 @@ class HttpSink:
         weakref.finalize(self, self._client.close)
 
     # -- the Sink protocol -------------------------------------------------------------
+
+    @property
+    def destination(self) -> str:
+        if self._destination is None:
+            health = self._request("GET", "/health")
+            store = health.get("store") if isinstance(health, dict) else None
+            if not isinstance(store, str) or not store:
+                raise StoreUnavailable(f"the server at {self.server} does not say which store "
+                                       "it serves (an older stepscope?)")
+            self._destination = store
+        return self._destination
 
     def open_run(self, project: str, spec: RunSpec) -> RunRecord:
         body = {"id": spec.id, "name": spec.name, "group": spec.group, "tags": spec.tags,

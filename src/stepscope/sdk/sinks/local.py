@@ -9,6 +9,10 @@ class LocalSink:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @property
+    def destination(self) -> str:
+        return self.store.store_id()
+
     def open_run(self, project: str, spec: RunSpec) -> RunRecord:
         return self.store.create_run(project, spec)[0]
 
