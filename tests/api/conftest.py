@@ -9,14 +9,16 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from tests.contract.conftest import PG_URL, drop_schema, postgres_unreachable
 
 from stepscope.server.app import create_app
 from stepscope.server.runner import bind, make_server, open_store, url_of
@@ -98,13 +100,19 @@ class ServerProcess:
     port: int = 0
     process: subprocess.Popen[str] | None = None
     url: str = ""
+    db: str | None = None
+    """A database URL to serve instead of ``data_dir``."""
+    args: tuple[str, ...] = ()
+    """More ``stepscope serve`` options."""
+    env: dict[str, str] = field(default_factory=dict)
 
     def start(self, timeout: float = 15.0) -> str:
-        env = {**os.environ, "STEPSCOPE_QUIET": "1"}
+        env = {**os.environ, "STEPSCOPE_QUIET": "1", **self.env}
+        where = ["--db", self.db] if self.db is not None else ["--dir", str(self.data_dir)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "stepscope.cli.main", "serve", "--dir", str(self.data_dir),
-             "--port", str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, env=env)
+            [sys.executable, "-m", "stepscope.cli.main", "serve", *where,
+             "--port", str(self.port), *self.args], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=env)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         assert "http://" in line, (line, self.process.stderr.read() if self.process.stderr
@@ -151,3 +159,16 @@ def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
         yield proc
     finally:
         proc.stop()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose ``?schema=`` is fresh, dropped when the test ends (servers
+    started by the test must be stopped first)."""
+    if reason := postgres_unreachable():
+        pytest.skip(reason)
+    schema = f"ss_test_{uuid.uuid4().hex[:16]}"
+    try:
+        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}schema={schema}"
+    finally:
+        drop_schema(schema)

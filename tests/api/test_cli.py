@@ -70,11 +70,13 @@ def test_serve_starts_fast_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     server.stop()
 
 
-def test_serve_refuses_db_for_now(tmp_path: Path) -> None:
+def test_serve_says_clearly_when_the_database_is_unreachable(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "stepscope.cli.main", "serve", "--db",
-                             "postgresql://localhost/x"], capture_output=True, text=True,
-                            env=ENV, timeout=60)
-    assert result.returncode == 2 and "--db is not supported yet" in result.stderr
+                             "postgresql://nobody:secret@127.0.0.1:1/x", "--port", "0"],
+                            capture_output=True, text=True, env=ENV, timeout=60)
+    assert result.returncode == 2
+    assert "cannot connect to PostgreSQL" in result.stderr, result.stderr
+    assert "secret" not in result.stdout
 
 
 def test_serve_recovers_what_a_dead_writer_left(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""``stepscope serve``: the dashboard and the JSON API of a data directory."""
+"""``stepscope serve``: the dashboard and the JSON API of a data directory or a
+PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from stepscope import settings
-from stepscope.errors import InvalidInput, StepscopeError
+from stepscope.errors import StepscopeError
 
 
 def register(commands: Any) -> None:
     serve = commands.add_parser(
-        "serve", help="Serve the dashboard and the JSON API of a data directory.",
+        "serve", help="Serve the dashboard and the JSON API of a data directory or database.",
         description="Serve the dashboard at / and the JSON API at /api/v1 "
                     "(see docs/server.md). Stops on Ctrl-C.")
     where = serve.add_mutually_exclusive_group()
     where.add_argument("--dir", help="data directory (default: $STEPSCOPE_DIR or ./stepscope)")
-    where.add_argument("--db", help="database URL (postgresql://...; not supported yet)")
+    where.add_argument("--db", help="PostgreSQL URL (postgresql://user@host/db, optionally "
+                                    "?schema=name) or a data directory")
     serve.add_argument("--host", default=settings.get("host"),
                        help="address to listen on (default: $STEPSCOPE_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, default=int(settings.get("port")),
@@ -27,20 +29,20 @@ def register(commands: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    if args.db is not None:
-        raise InvalidInput("--db is not supported yet: serve a data directory with --dir")
     from stepscope.server.app import create_app
-    from stepscope.server.runner import bind, open_store, serve, url_of
+    from stepscope.server.runner import bind, describe_location, open_location, serve, url_of
 
-    directory = Path(args.dir if args.dir is not None else settings.get("dir")).expanduser()
-    store = open_store(directory)
+    location: str | Path = (args.db if args.db is not None else Path(
+        args.dir if args.dir is not None else settings.get("dir")).expanduser())
+    store = open_location(location)
     try:
         try:
             sock = bind(args.host, args.port)
         except OSError as exc:
             raise StepscopeError(f"cannot listen on {args.host}:{args.port}: "
                                    f"{exc.strerror or exc}") from exc
-        print(f"stepscope: serving {directory} at {url_of(sock)} (Ctrl-C stops)", flush=True)
+        print(f"stepscope: serving {describe_location(location)} at {url_of(sock)} "
+              "(Ctrl-C stops)", flush=True)
         serve(create_app(store), sock)
     finally:
         store.close()

@@ -1,4 +1,5 @@
-"""Opening a data directory for serving and running the app under uvicorn."""
+"""Opening a store for serving (a data directory or a database URL) and running the app
+under uvicorn."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import uvicorn
 from starlette.applications import Starlette
@@ -14,6 +16,9 @@ from starlette.applications import Starlette
 from stepscope.sdk.folding import recover_dead_writers
 from stepscope.sdk.sinks.local import LocalSink
 from stepscope.server.state import server_state_of
+from stepscope.store.base import Store
+from stepscope.store.open import is_postgres_url
+from stepscope.store.open import open_store as open_location_store
 from stepscope.store.sqlite import SqliteStore
 
 SHUTDOWN_GRACE_SECONDS = 1
@@ -25,6 +30,28 @@ def open_store(directory: Path) -> SqliteStore:
     store = SqliteStore(directory)
     recover_dead_writers(directory, LocalSink(store))
     return store
+
+
+def open_location(location: str | Path) -> Store:
+    """The store ``stepscope serve`` was pointed at: a ``postgresql://`` URL opens the
+    shared engine, anything else is a data directory (recovered as by `open_store`).
+    Recovering dead writers only applies to a directory: remote clients keep their
+    write-ahead logs on their own machines."""
+    if is_postgres_url(str(location)):
+        return open_location_store(str(location))
+    return open_store(Path(location).expanduser())
+
+
+def describe_location(location: str | Path) -> str:
+    """What to print for a store location: a URL without its password."""
+    text = str(location)
+    if not is_postgres_url(text):
+        return text
+    parts = urlsplit(text)
+    if parts.password is None:
+        return text
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def bind(host: str, port: int) -> socket.socket:
