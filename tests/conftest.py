@@ -6,9 +6,12 @@ import os
 import subprocess
 import sys
 import textwrap
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.contract.conftest import PG_URL, drop_schema, postgres_unreachable
 
 
 def run_child(code: str, *, env: dict[str, str] | None = None, timeout: float = 120,
@@ -25,3 +28,16 @@ def run_child(code: str, *, env: dict[str, str] | None = None, timeout: float = 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose ``?schema=`` is fresh, dropped when the test ends (servers
+    started by the test must be stopped first)."""
+    if reason := postgres_unreachable():
+        pytest.skip(reason)
+    schema = f"ss_test_{uuid.uuid4().hex[:16]}"
+    try:
+        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}schema={schema}"
+    finally:
+        drop_schema(schema)

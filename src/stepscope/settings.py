@@ -40,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Unfolded segments allowed before log() blocks (with a warning) for the writer."),
     Setting("alert_webhook", "", "STEPSCOPE_ALERT_WEBHOOK",
             "URL that receives every alert of a run as a JSON POST."),
+    Setting("heartbeat_timeout", "60", "STEPSCOPE_HEARTBEAT_TIMEOUT",
+            "Seconds without a heartbeat or a stored batch after which `stepscope serve` "
+            "marks a running run crashed (0: never). The SDK sends one every flush."),
     Setting("host", "127.0.0.1", "STEPSCOPE_HOST", "Address `stepscope serve` listens on."),
     Setting("port", "5473", "STEPSCOPE_PORT", "Port `stepscope serve` listens on."),
 )

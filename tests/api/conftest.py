@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.contract.conftest import PG_URL, drop_schema, postgres_unreachable
 
 from stepscope.server.app import create_app
 from stepscope.server.runner import bind, make_server, open_store, url_of
@@ -159,16 +157,3 @@ def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
         yield proc
     finally:
         proc.stop()
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL URL whose ``?schema=`` is fresh, dropped when the test ends (servers
-    started by the test must be stopped first)."""
-    if reason := postgres_unreachable():
-        pytest.skip(reason)
-    schema = f"ss_test_{uuid.uuid4().hex[:16]}"
-    try:
-        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}schema={schema}"
-    finally:
-        drop_schema(schema)

@@ -60,7 +60,8 @@ def test_patch_fields(server: LiveServer) -> None:
     assert (body["name"], body["tags"], body["notes"], body["group"], body["color"]) == (
         "renamed", ["t"], "n", "g", "#ff0000")
     assert body["config"] == {"a": 1} and body["summary"]["best"] == 0.5
-    assert body["status"] == "finished" and body["heartbeat_at"] == 12.5
+    assert body["status"] == "finished"
+    assert body["heartbeat_at"] > 1e9  # the server's clock, not the value sent
     assert body["metrics"]["loss"]["goal"] == "minimize"
     cleared = server.client.patch(path, json={"color": None}).json()
     assert cleared["color"] is None and cleared["name"] == "renamed"

@@ -30,7 +30,14 @@ def register(commands: Any) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from stepscope.server.app import create_app
-    from stepscope.server.runner import bind, describe_location, open_location, serve, url_of
+    from stepscope.server.runner import (
+        bind,
+        describe_location,
+        open_location,
+        recovery_of,
+        serve,
+        url_of,
+    )
 
     location: str | Path = (args.db if args.db is not None else Path(
         args.dir if args.dir is not None else settings.get("dir")).expanduser())
@@ -43,7 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                    f"{exc.strerror or exc}") from exc
         print(f"stepscope: serving {describe_location(location)} at {url_of(sock)} "
               "(Ctrl-C stops)", flush=True)
-        serve(create_app(store), sock)
+        serve(create_app(store, recover=recovery_of(location, store)), sock)
     finally:
         store.close()
     return 0

@@ -13,9 +13,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
+from stepscope import settings
 from stepscope.errors import StepscopeError
 from stepscope.server import errors
 from stepscope.server.events import EventHub
+from stepscope.server.housekeeping import (
+    RECOVER_SECONDS,
+    Housekeeping,
+    Recover,
+    housekeep_forever,
+)
 from stepscope.server.openapi import openapi_spec
 from stepscope.server.responses import json_response
 from stepscope.server.routes import api_routes
@@ -37,16 +44,24 @@ def _version() -> str:
 
 def create_app(store: Store, *, static_dir: Path | None = STATIC_DIR,
                max_body_bytes: int = MAX_BODY_BYTES, poll_seconds: float = POLL_SECONDS,
-               keepalive_seconds: float = KEEPALIVE_SECONDS) -> Starlette:
+               keepalive_seconds: float = KEEPALIVE_SECONDS,
+               heartbeat_timeout: float | None = None, recover: Recover | None = None,
+               recover_seconds: float = RECOVER_SECONDS) -> Starlette:
     """The server over ``store`` (which the caller opens, recovers and closes).
 
     ``static_dir`` holds the built dashboard (None: serve the "not built" page);
     ``poll_seconds`` is how often projects with live subscribers are checked for
     changes made by other processes; ``keepalive_seconds`` spaces the comment lines
-    that keep idle event streams open.
+    that keep idle event streams open. Running runs silent for ``heartbeat_timeout``
+    seconds (default: the ``heartbeat_timeout`` setting; 0 never) are marked crashed;
+    ``recover``, when given, is called every ``recover_seconds`` to store what dead
+    local writers left (see `stepscope.server.housekeeping`).
     """
     hub = EventHub()
     watcher = Watcher(store, hub)
+    housekeeping = Housekeeping(
+        watcher, float(settings.get("heartbeat_timeout")) if heartbeat_timeout is None
+        else heartbeat_timeout, recover, recover_seconds)
     store.add_append_listener(watcher.points_stored)
     spec = openapi_spec(_version())
 
@@ -59,13 +74,16 @@ def create_app(store: Store, *, static_dir: Path | None = STATIC_DIR,
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        poller = asyncio.create_task(poll_forever(watcher, poll_seconds, blocking))
+        tasks = [asyncio.create_task(poll_forever(watcher, poll_seconds, blocking)),
+                 asyncio.create_task(housekeep_forever(housekeeping, blocking))]
         try:
             yield
         finally:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     api = [Route("/health", health, methods=["GET"]),
            Route("/openapi.json", openapi, methods=["GET"]), *api_routes()]

@@ -140,7 +140,8 @@ SCHEMAS: dict[str, Any] = {
                     "step_metric": NULLABLE_STRING}}},
             "status": {"enum": [*STATUSES, None]},
             "heartbeat_at": {"type": ["number", "null"],
-                             "description": "When the client last saw the run alive."},
+                             "description": "A heartbeat: the server records the time it "
+                                            "received it (any number may be sent)."},
             "alerts": {"type": ["array", "null"], "maxItems": 1000, "items": _ref("AlertIn"),
                        "description": "Alerts to append; an id already stored is skipped."},
         },

@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 
 from stepscope.sdk.folding import recover_dead_writers
 from stepscope.sdk.sinks.local import LocalSink
+from stepscope.server.housekeeping import Recover
 from stepscope.server.state import server_state_of
 from stepscope.store.base import Store
 from stepscope.store.open import is_postgres_url
@@ -40,6 +41,16 @@ def open_location(location: str | Path) -> Store:
     if is_postgres_url(str(location)):
         return open_location_store(str(location))
     return open_store(Path(location).expanduser())
+
+
+def recovery_of(location: str | Path, store: Store) -> Recover | None:
+    """For a data directory, what the server calls now and then to store what local
+    writers that died while it runs left behind (`stepscope.server.housekeeping`)."""
+    if is_postgres_url(str(location)):
+        return None
+    directory = Path(location).expanduser()
+    sink = LocalSink(store)
+    return lambda: recover_dead_writers(directory, sink)
 
 
 def describe_location(location: str | Path) -> str:

@@ -166,6 +166,9 @@ class SqlStore(ABC):
             put("status", RunStatus(patch.status).value)
         if patch.heartbeat_at is not None:
             put("heartbeat_at", patch.heartbeat_at)
+            if patch.status is None:  # a run thought dead is alive after all
+                sets.append("status = CASE WHEN status = ? THEN ? ELSE status END")
+                params.extend((RunStatus.CRASHED.value, RunStatus.RUNNING.value))
         put("updated_at", time.time())
         alerts = [check_alert(a) for a in patch.alerts or ()]
         with self._transaction() as cur:
@@ -179,6 +182,22 @@ class SqlStore(ABC):
                              alert["step"], alert["metric"], alert["source"],
                              alert["created_at"]))
             return self._fetch_run(cur, project, run_id)
+
+    def crash_stale_runs(self, heartbeat_before: float) -> list[RunRecord]:
+        # The status test in the WHERE clause is what makes concurrent servers safe: a
+        # second UPDATE of the same row waits for the first and then no longer matches.
+        with self._transaction() as cur:
+            cur.execute("UPDATE runs SET status = ?, updated_at = ? WHERE status = ? "
+                        "AND COALESCE(heartbeat_at, updated_at) < ? RETURNING pk",
+                        (RunStatus.CRASHED.value, time.time(), RunStatus.RUNNING.value,
+                         heartbeat_before))
+            pks = [int(row[0]) for row in cur.fetchall()]
+            if not pks:
+                return []
+            cur.execute(f"SELECT {_RUN_COLUMNS}, p.name FROM runs r JOIN projects p "
+                        f"ON p.id = r.project_id WHERE r.pk IN ({', '.join('?' * len(pks))}) "
+                        "ORDER BY r.pk", pks)
+            return [_run_from_row(row[-1], row[:-1]) for row in cur.fetchall()]
 
     def list_alerts(self, project: str, run_id: str | None = None, after_id: int = 0,
                     limit: int = 200) -> list[tuple[int, AlertRecord]]:
@@ -287,10 +306,16 @@ class SqlStore(ABC):
                                    f"cursor is {cursor}", field="start", cursor=cursor)
             last_step = self._append_groups(cur, pk, groups, metrics, auto_summary)
             if groups:
+                # A stored batch is a sign of life too (clients other than the SDK may
+                # never send a heartbeat).
+                now = time.time()
                 cur.execute("UPDATE runs SET auto_summary = ?, updated_at = ?, "
+                            "heartbeat_at = ?, "
+                            "status = CASE WHEN status = ? THEN ? ELSE status END, "
                             "last_step = CASE WHEN last_step IS NULL OR last_step < ? "
                             "THEN ? ELSE last_step END WHERE pk = ?",
-                            (to_json_text(auto_summary, "summary"), time.time(), last_step,
+                            (to_json_text(auto_summary, "summary"), now, now,
+                             RunStatus.CRASHED.value, RunStatus.RUNNING.value, last_step,
                              last_step, pk))
             if batch_id is not None:
                 cursor = batch_id.end
