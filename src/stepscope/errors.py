@@ -63,6 +63,17 @@ class Forbidden(StepscopeError):
     code = "forbidden"
 
 
+class RateLimited(StepscopeError):
+    """Too many requests with one API key; retry after ``retry_after`` seconds."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class PayloadTooLarge(StepscopeError):
     status = 413
     code = "payload_too_large"

@@ -44,6 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds without a heartbeat or a stored batch after which `stepscope serve` "
             "marks a running run crashed (0: never). The SDK sends one every flush."),
     Setting("host", "127.0.0.1", "STEPSCOPE_HOST", "Address `stepscope serve` listens on."),
+    Setting("ingest_rate", "100", "STEPSCOPE_INGEST_RATE",
+            "Batches a second each API key may post to `stepscope serve --auth` (bursts of "
+            "twice as many; 0: no limit). The SDK posts about two a second per run."),
     Setting("port", "5473", "STEPSCOPE_PORT", "Port `stepscope serve` listens on."),
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import hypothesis
@@ -19,10 +20,12 @@ import pytest
 import schemathesis
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from starlette.routing import Mount, Route
-from tests.api.conftest import LiveServer
+from tests.api.conftest import LiveServer, running_server
 
 from stepscope.server.app import create_app
+from stepscope.server.auth import AccessPolicy
 from stepscope.server.openapi import openapi_spec
+from stepscope.server.runner import open_store
 
 FUZZ_PROJECT, FUZZ_RUN = "fuzz", "run-1"
 MAX_EXAMPLES = 30
@@ -59,11 +62,46 @@ def fuzz_server(server: LiveServer) -> Iterator[LiveServer]:
     yield server
 
 
+@pytest.fixture
+def fuzz_auth_server(tmp_path: Path) -> Iterator[tuple[LiveServer, str]]:
+    """A fuzz server with access control on, and an admin key of every project."""
+    store = open_store(tmp_path / "data")
+    try:
+        _, token = store.create_api_key("*", "admin")
+        with running_server(store, tmp_path / "data",
+                            access=AccessPolicy(auth=True)) as live:
+            live.client.headers["Authorization"] = f"Bearer {token}"
+            live.create_run(FUZZ_PROJECT, id=FUZZ_RUN)
+            live.post_points(FUZZ_PROJECT, FUZZ_RUN, {"loss": [1.0, 0.5]})
+            yield live, token
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("mode", [schemathesis.GenerationMode.POSITIVE,
+                                  schemathesis.GenerationMode.NEGATIVE])
+def test_fuzz_with_access_control_on(fuzz_auth_server: tuple[LiveServer, str],
+                                     mode: schemathesis.GenerationMode) -> None:
+    """Every operation also holds its promises behind API keys, and schemathesis'
+    ignored-auth check confirms each one refuses a request without a key or with a
+    wrong one."""
+    server, token = fuzz_auth_server
+    test_fuzz_from_the_openapi_document(server, mode, token)
+
+
 @pytest.mark.parametrize("mode", [schemathesis.GenerationMode.POSITIVE,
                                   schemathesis.GenerationMode.NEGATIVE])
 def test_fuzz_from_the_openapi_document(fuzz_server: LiveServer,
-                                        mode: schemathesis.GenerationMode) -> None:
-    schema = schemathesis.openapi.from_url(f"{fuzz_server.url}/api/v1/openapi.json")
+                                        mode: schemathesis.GenerationMode,
+                                        token: str | None = None) -> None:
+    url = f"{fuzz_server.url}/api/v1/openapi.json"
+    raw = fuzz_server.client.get("/openapi.json").json()
+    if token is None:
+        # This server runs without access control: the document's security
+        # requirements do not apply to it (a request without a key is fine).
+        raw = _without_security(raw)
+    schema = schemathesis.openapi.from_dict(raw)
+    schema.location = url
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     # The event stream never ends: test_events.py covers it.
     operations = [op for op in operations if not op.path.endswith("/events")]
@@ -76,10 +114,25 @@ def test_fuzz_from_the_openapi_document(fuzz_server: LiveServer,
         if mode == schemathesis.GenerationMode.NEGATIVE and not takes_input:
             continue  # nothing to get wrong
         fuzz(operation.as_strategy(generation_mode=mode),
-             aim=mode == schemathesis.GenerationMode.POSITIVE)
+             aim=mode == schemathesis.GenerationMode.POSITIVE, token=token)
 
 
-def fuzz(strategy: st.SearchStrategy[schemathesis.Case[Any]], aim: bool) -> None:
+def _without_security(spec: dict[str, Any]) -> dict[str, Any]:
+    spec = {k: v for k, v in spec.items() if k != "security"}
+    spec["components"] = {k: v for k, v in spec["components"].items()
+                          if k != "securitySchemes"}
+    spec["paths"] = {path: {method: ({k: v for k, v in op.items() if k != "security"}
+                                     if method != "parameters" else op)
+                            for method, op in item.items()}
+                     for path, item in spec["paths"].items()}
+    return spec
+
+
+def fuzz(strategy: st.SearchStrategy[schemathesis.Case[Any]], aim: bool,
+         token: str | None = None) -> None:
+    excluded = [positive_data_acceptance]
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+
     @hypothesis.given(case=strategy)
     @hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
                          suppress_health_check=list(hypothesis.HealthCheck))
@@ -91,6 +144,6 @@ def fuzz(strategy: st.SearchStrategy[schemathesis.Case[Any]], aim: bool) -> None
             params["project"] = FUZZ_PROJECT
             if "run_id" in params:
                 params["run_id"] = FUZZ_RUN
-        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     check()

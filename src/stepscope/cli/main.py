@@ -7,10 +7,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from stepscope.cli import compare_cmd, demo_cmd, runs_cmd, serve_cmd
+from stepscope.cli import compare_cmd, demo_cmd, keys_cmd, runs_cmd, serve_cmd
 from stepscope.errors import StepscopeError
 
-COMMAND_MODULES = [runs_cmd, compare_cmd, serve_cmd, demo_cmd]
+COMMAND_MODULES = [runs_cmd, compare_cmd, serve_cmd, demo_cmd, keys_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from stepscope import settings
 from stepscope.errors import StepscopeError
 from stepscope.server import errors
+from stepscope.server.auth import AccessPolicy
 from stepscope.server.events import EventHub
 from stepscope.server.housekeeping import (
     RECOVER_SECONDS,
@@ -46,7 +47,8 @@ def create_app(store: Store, *, static_dir: Path | None = STATIC_DIR,
                max_body_bytes: int = MAX_BODY_BYTES, poll_seconds: float = POLL_SECONDS,
                keepalive_seconds: float = KEEPALIVE_SECONDS,
                heartbeat_timeout: float | None = None, recover: Recover | None = None,
-               recover_seconds: float = RECOVER_SECONDS) -> Starlette:
+               recover_seconds: float = RECOVER_SECONDS,
+               access: AccessPolicy | None = None) -> Starlette:
     """The server over ``store`` (which the caller opens, recovers and closes).
 
     ``static_dir`` holds the built dashboard (None: serve the "not built" page);
@@ -55,7 +57,8 @@ def create_app(store: Store, *, static_dir: Path | None = STATIC_DIR,
     that keep idle event streams open. Running runs silent for ``heartbeat_timeout``
     seconds (default: the ``heartbeat_timeout`` setting; 0 never) are marked crashed;
     ``recover``, when given, is called every ``recover_seconds`` to store what dead
-    local writers left (see `stepscope.server.housekeeping`).
+    local writers left (see `stepscope.server.housekeeping`). ``access`` says who may
+    call it (`stepscope.server.auth.AccessPolicy`; default: anyone).
     """
     hub = EventHub()
     watcher = Watcher(store, hub)
@@ -89,7 +92,7 @@ def create_app(store: Store, *, static_dir: Path | None = STATIC_DIR,
            Route("/openapi.json", openapi, methods=["GET"]), *api_routes()]
     app = Starlette(
         routes=[Mount("/api/v1", routes=api), *dashboard_routes(static_dir)],
-        lifespan=lifespan,
+        lifespan=lifespan, middleware=(access or AccessPolicy()).middleware(store),
         exception_handlers={StepscopeError: errors.handle_stepscope_error,
                             HTTPException: errors.handle_http_exception,
                             Exception: errors.handle_unexpected})

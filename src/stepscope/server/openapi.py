@@ -23,6 +23,9 @@ _ERROR_TEXT = {
     413: "The body exceeds the server's limit.",
     415: "The body's content type is not accepted here.",
     422: "A field is invalid; `field` names it.",
+    401: "With access control on: no API key, or an unknown or revoked one.",
+    403: "The API key's project or scope does not allow this (docs/auth.md).",
+    429: "The API key posts more batches than the server allows; see Retry-After.",
 }
 
 
@@ -220,6 +223,21 @@ SCHEMAS: dict[str, Any] = {
                                    "duplicate": {"type": "boolean"}}},
     "Stream": {"type": "object", "required": ["stream", "cursor"],
                "properties": {"stream": STRING, "cursor": {"type": "integer"}}},
+    "ApiKey": {"type": "object",
+               "required": ["id", "project", "scope", "name", "created_at", "revoked_at"],
+               "properties": {"id": STRING, "project": STRING,
+                              "scope": {"enum": ["read", "write", "admin"]},
+                              "name": NULLABLE_STRING, "created_at": {"type": "number"},
+                              "revoked_at": {"type": ["number", "null"]}}},
+    "ApiKeyList": {"type": "object", "required": ["keys"],
+                   "properties": {"keys": {"type": "array", "items": _ref("ApiKey")}}},
+    "ApiKeyCreate": {"type": "object", "additionalProperties": False,
+                     "properties": {"scope": {"enum": ["read", "write", "admin", None]},
+                                    "name": {"type": ["string", "null"], "maxLength": 256}}},
+    "ApiKeyCreated": {"type": "object", "required": ["key", "token"],
+                      "properties": {"key": _ref("ApiKey"),
+                                     "token": {"type": "string", "description":
+                                               "The key itself, shown only this once."}}},
 }
 
 _RUN_QUERY = [
@@ -371,14 +389,63 @@ PATHS: dict[str, Any] = {
                            "run), each with an increasing id. Send Last-Event-ID to "
                            "receive what the server still holds after it.",
             "parameters": [_param("Last-Event-ID", "header", STRING,
-                                  "Id of the last event received.")],
+                                  "Id of the last event received."),
+                           _param("token", "query", STRING,
+                                  "The API key, for clients that cannot send headers "
+                                  "(a browser's EventSource); only on this endpoint.")],
+            "security": [{"bearer": []}, {"token": []}],
             "responses": {
                 "200": {"description": "An endless event stream.",
                         "content": {"text/event-stream": {"schema": STRING}}},
                 **_responses({}, 404, 422)},
         },
     },
+    "/projects/{project}/api-keys": {
+        "parameters": [PROJECT],
+        "get": {"operationId": "listApiKeys", "summary": "The project's API keys (admin).",
+                "responses": _responses({200: ("ApiKeyList", "Keys, never their secrets.")},
+                                        404, 422)},
+        "post": {"operationId": "createApiKey", "summary": "A new API key for the project "
+                                                           "(admin).",
+                 "requestBody": {"required": True, "content": {
+                     "application/json": {"schema": _ref("ApiKeyCreate")}}},
+                 "responses": _responses({201: ("ApiKeyCreated", "The key, shown once.")},
+                                         400, 404, 413, 422)},
+    },
+    "/projects/{project}/api-keys/{key_id}": {
+        "parameters": [PROJECT, _param("key_id", "path", STRING, "The key's id.")],
+        "delete": {"operationId": "revokeApiKey", "summary": "Revoke one of the project's "
+                                                             "API keys (admin).",
+                   "responses": _responses({200: ("ApiKey", "The revoked key.")}, 404, 422)},
+    },
 }
+
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer",
+               "description": "An API key (`stepscope keys create`), required when the "
+                              "server runs with --auth (docs/auth.md)."},
+    "token": {"type": "apiKey", "in": "query", "name": "token",
+              "description": "The same key as a query parameter: the event stream only."},
+}
+_PUBLIC = {("/health", "get")}
+
+
+def _with_access_errors(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation but the public ones may answer 401 and 403; ingest also 429."""
+    out: dict[str, Any] = {}
+    for path, item in paths.items():
+        out[path] = dict(item)
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            operation = dict(operation)
+            if (path, method) in _PUBLIC:
+                operation["security"] = []
+            else:
+                codes = (401, 403, 429) if path.endswith("/batches") else (401, 403)
+                operation["responses"] = {**operation["responses"], **_responses({}, *codes)}
+            out[path][method] = operation
+    return out
 
 
 def openapi_spec(version: str) -> dict[str, Any]:
@@ -387,6 +454,7 @@ def openapi_spec(version: str) -> dict[str, Any]:
         "info": {"title": "stepscope", "version": version,
                  "description": "The JSON API of a stepscope server (docs/http-api.md)."},
         "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "security": [{"bearer": []}],
+        "paths": _with_access_errors(PATHS),
+        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
     }

@@ -22,13 +22,16 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from stepscope.errors import InvalidInput
 from stepscope.store.alerts import AlertRecord
 from stepscope.types import FloatArray, IntArray, RunStatus
+
+if TYPE_CHECKING:
+    from stepscope.store.api_keys import ApiKey
 
 PROJECT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")
 RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -301,6 +304,20 @@ class Store(Protocol):
                     limit: int = 200) -> list[tuple[int, AlertRecord]]:
         """Alerts of a project (or one run) with a store sequence number above
         ``after_id``, oldest first, as ``(sequence, alert)`` pairs."""
+        ...
+
+    # API keys (`stepscope.store.api_keys`)
+    def create_api_key(self, project: str, scope: str,
+                       name: str | None = None) -> tuple[ApiKey, str]:
+        """A new key for ``project`` (or ``*``) with ``scope``; returns it and its secret
+        text, which is shown this once: only its hash is stored."""
+        ...
+    def list_api_keys(self, project: str | None = None) -> list[ApiKey]:
+        """Keys (revoked ones included, secrets never), oldest first."""
+        ...
+    def revoke_api_key(self, key_id: str) -> ApiKey: ...
+    def find_api_key(self, token: str) -> ApiKey | None:
+        """The unrevoked key whose text is ``token``, else None."""
         ...
 
     # dashboard state

@@ -18,6 +18,7 @@ import numpy as np
 
 from stepscope.errors import Conflict, InvalidInput, NotFound
 from stepscope.store.alerts import AlertRecord, check_alert
+from stepscope.store.api_keys import SqlApiKeys
 from stepscope.store.base import (
     RESUME_POLICIES,
     AppendResult,
@@ -55,7 +56,7 @@ def _real(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-class SqlStore(ABC):
+class SqlStore(SqlApiKeys, ABC):
     """`Store` over a DB-API connection. Subclasses decide how connections are made."""
 
     lock_clause = ""

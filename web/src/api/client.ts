@@ -22,13 +22,44 @@ export class ApiError extends Error {
 
 const TOKEN_KEY = "stepscope.token";
 
-function authHeaders(): Record<string, string> {
+/** The API key of a server started with --auth: kept for the browser session
+ * (sessionStorage), or on this computer (localStorage) when the user asked for that. */
+export function getToken(): string | null {
   try {
-    const token = globalThis.localStorage?.getItem(TOKEN_KEY);
-    return token ? { Authorization: `Bearer ${token}` } : {};
+    return globalThis.sessionStorage?.getItem(TOKEN_KEY) || globalThis.localStorage?.getItem(TOKEN_KEY) || null;
   } catch {
-    return {};
+    return null;
   }
+}
+
+export function saveToken(token: string, remember: boolean): void {
+  clearToken();
+  try {
+    (remember ? globalThis.localStorage : globalThis.sessionStorage)?.setItem(TOKEN_KEY, token);
+  } catch {
+    /* storage disabled: the key lasts until the page is left */
+  }
+}
+
+export function clearToken(): void {
+  try {
+    globalThis.sessionStorage?.removeItem(TOKEN_KEY);
+    globalThis.localStorage?.removeItem(TOKEN_KEY);
+  } catch {
+    /* nothing stored */
+  }
+}
+
+let unauthorized: ((hadKey: boolean) => void) | null = null;
+
+/** Called when the API answers 401 (no key, or a refused one): the app asks for a key. */
+export function onUnauthorized(handler: (hadKey: boolean) => void): void {
+  unauthorized = handler;
+}
+
+function authHeaders(): Record<string, string> {
+  const token = getToken();
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 function projectPath(project: string): string {
@@ -51,6 +82,7 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
     throw new ApiError(0, "network", `Cannot reach the stepscope server (${String(e)})`);
   }
   if (!res.ok) {
+    if (res.status === 401) unauthorized?.(getToken() !== null);
     let parsed: unknown = undefined;
     try {
       parsed = await res.json();

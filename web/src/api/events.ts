@@ -2,7 +2,7 @@
 // Last-Event-ID, and the server replays what was missed, so no point event is lost.
 
 import type { PointsEvent, Run } from "./types";
-import { API_BASE } from "./client";
+import { API_BASE, getToken } from "./client";
 
 export interface EventHandlers {
   run?: (run: Run) => void;
@@ -14,7 +14,10 @@ export interface EventHandlers {
 
 export function subscribeEvents(project: string, handlers: EventHandlers): () => void {
   if (typeof EventSource === "undefined") return () => {};
-  const es = new EventSource(`${API_BASE}/projects/${encodeURIComponent(project)}/events`);
+  // EventSource cannot send headers: the server takes the key as ?token= here (only).
+  const token = getToken();
+  const query = token ? `?${new URLSearchParams({ token })}` : "";
+  const es = new EventSource(`${API_BASE}/projects/${encodeURIComponent(project)}/events${query}`);
   const parse = (e: MessageEvent): unknown => {
     try {
       return JSON.parse(String(e.data));

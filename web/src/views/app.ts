@@ -1,14 +1,17 @@
 // The router: path routes (the server answers index.html for non-API paths), hash routes
 // too. Moving within a project (opening/closing a panel) keeps the workspace alive.
 
+import { onUnauthorized } from "../api/client";
 import { formatRoute, parseRoute, type Route } from "../lib/urlstate";
 import { h } from "./dom";
 import { InsightsView } from "./insights";
+import { showKeyPrompt } from "./keyprompt";
 import { renderProjectList } from "./projectlist";
 import { resetHook, setHook } from "./testhook";
 import { renderWorkspace, type WorkspaceHandle } from "./workspace";
 
 export function startApp(root: HTMLElement): void {
+  onUnauthorized(showKeyPrompt);
   let current: { project: string; handle: WorkspaceHandle } | null = null;
 
   const navigate = (path: string, replace = false): void => {

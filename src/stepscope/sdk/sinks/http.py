@@ -3,8 +3,9 @@
 The write-ahead log stays the spool. `send` either gets the server's word that a batch
 is stored or raises, leaving the batch in the log for the folder to resend:
 
-- connection errors, timeouts and 5xx answers raise `StoreUnavailable` (retried next
-  fold, and for up to ``finish_timeout`` seconds when the run finishes);
+- connection errors, timeouts, 5xx answers and 429 (the server's rate limit) raise
+  `StoreUnavailable` (retried next fold, and for up to ``finish_timeout`` seconds when
+  the run finishes);
 - a 409 gap raises `Conflict` carrying the server's cursor; the folder resumes from it;
 - other 4xx answers raise the matching `StepscopeError` with the server's message.
 
@@ -163,7 +164,7 @@ def _error(response: httpx.Response, server: str) -> StepscopeError:
     except (orjson.JSONDecodeError, KeyError, TypeError):
         body, message, field = {}, response.text[:200] or response.reason_phrase, None
     message = f"server {server}: {message}"
-    if status >= 500:
+    if status >= 500 or status == 429:  # 429: rate limited; the data waits in the WAL
         return StoreUnavailable(message)
     if status == 409:
         cursor = body.get("cursor") if isinstance(body, dict) else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from stepscope.server.routes import (
+    api_keys,
     events,
     ingest,
     insights,
@@ -19,4 +20,4 @@ from stepscope.server.routes import (
 
 def api_routes() -> list[BaseRoute]:
     return [*projects.routes, *runs.routes, *ingest.routes, *keys.routes, *series.routes,
-            *workspace.routes, *events.routes, *insights.routes]
+            *workspace.routes, *events.routes, *insights.routes, *api_keys.routes]
