@@ -77,7 +77,10 @@ def create_app(store: Store, *, static_dir: Path | None = STATIC_DIR,
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(poll_forever(watcher, poll_seconds, blocking)),
+        # Replicas over one PostgreSQL database hear each other through the store's
+        # change feed (LISTEN/NOTIFY); without one, the poll finds others' changes.
+        feed = store.watch_changes(watcher.changed_elsewhere)
+        tasks = [asyncio.create_task(poll_forever(watcher, poll_seconds, blocking, feed)),
                  asyncio.create_task(housekeep_forever(housekeeping, blocking))]
         try:
             yield
@@ -87,6 +90,8 @@ def create_app(store: Store, *, static_dir: Path | None = STATIC_DIR,
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if feed is not None:
+                await blocking(feed.close)
 
     api = [Route("/health", health, methods=["GET"]),
            Route("/openapi.json", openapi, methods=["GET"]), *api_routes()]

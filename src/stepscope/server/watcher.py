@@ -1,13 +1,15 @@
 """Turning store changes into events on the hub.
 
-Changes reach the watcher three ways:
+Changes reach the watcher four ways:
 
 - the store's append listener, for batches this process stores (HTTP ingest, recovery);
 - the routes, for runs created or changed and alerts stored through this server;
+- the store's change feed, where the engine has one (PostgreSQL's LISTEN/NOTIFY), for
+  what other servers over the same database commit, within milliseconds;
 - a poll of the projects someone is subscribed to, for what *other* processes write
   into the same store (a training script logging to the data directory): it compares
   each run's last step and visible fields with what it saw, and reads alerts stored
-  since the last one it published.
+  since the last one it published. With a live change feed it runs every 2 s only.
 
 What is seen both directly and by the poll is published once.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,9 +28,11 @@ import orjson
 from stepscope.errors import StepscopeError
 from stepscope.server.events import EventHub
 from stepscope.store.base import RunFilter, RunRecord, Store
+from stepscope.store.changes import ALERTS, POINTS, RUN, Change, ChangeFeed
 
 _SIGNATURE_SKIP = ("updated_at", "heartbeat_at", "last_step", "summary")
 _ALERT_PAGE = 1000
+FEED_POLL_SECONDS = 2.0
 
 
 def run_signature(record: RunRecord) -> bytes:
@@ -93,6 +98,30 @@ class Watcher:
                     seen.key_steps[key] = max(seen.key_steps.get(key) or 0, last_step)
         self.hub.publish(project, "points", {"run": run_id, "keys": keys,
                                              "last_step": last_step})
+
+    def changed_elsewhere(self, change: Change | None) -> None:
+        """Listener of the store's change feed (on the feed's thread, blocking): what
+        another server over the same database committed. None: notices may have been
+        missed, so every watched project is polled."""
+        if change is None:
+            for project in self.hub.watched_projects():
+                self.poll(project)
+            return
+        project, run_id = change.project, change.run_id
+        if change.kind == POINTS and run_id is not None and change.last_step is not None:
+            keys = change.keys if change.keys is not None else [
+                k.key for k in self.store.list_keys(project, [run_id])]
+            with self._lock:
+                seen = self._state(project).runs.get(run_id)
+                known = seen is not None and (seen.last_step or -1) >= change.last_step \
+                    and all((seen.key_steps.get(k) or -1) >= change.last_step for k in keys)
+            if not known:  # the poll may have seen it first
+                self.points_stored(project, run_id, keys, change.last_step)
+        elif project in self.hub.watched_projects():
+            if change.kind == RUN and run_id is not None:
+                self.run_changed(self.store.get_run(project, run_id))
+            elif change.kind == ALERTS:
+                self.new_alerts(project)
 
     def poll(self, project: str) -> None:
         """Compare the project's runs with what was last seen (blocking: call it on a
@@ -187,12 +216,19 @@ def _all_runs(store: Store, project: str) -> list[RunRecord]:
             return out
 
 
-async def poll_forever(watcher: Watcher, interval: float,
-                       to_thread: Callable[..., Any]) -> None:
+async def poll_forever(watcher: Watcher, interval: float, to_thread: Callable[..., Any],
+                       feed: ChangeFeed | None = None,
+                       feed_interval: float = FEED_POLL_SECONDS) -> None:
     """The poll loop of a running server: each ``interval`` seconds, poll the projects
-    that have subscribers."""
+    that have subscribers. While the store's change ``feed`` is alive, other servers'
+    changes arrive through it, and the poll (a safety net then, and the way changes
+    made without a server are found) runs only every ``feed_interval`` seconds."""
+    last = 0.0
     while True:
         await asyncio.sleep(interval)
+        if feed is not None and feed.alive and time.monotonic() - last < feed_interval:
+            continue
+        last = time.monotonic()
         for project in watcher.hub.watched_projects():
             try:
                 await to_thread(watcher.poll, project)

@@ -32,6 +32,7 @@ from stepscope.types import FloatArray, IntArray, RunStatus
 
 if TYPE_CHECKING:
     from stepscope.store.api_keys import ApiKey
+    from stepscope.store.changes import ChangeFeed, ChangeListener
 
 PROJECT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")
 RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -266,6 +267,12 @@ class Store(Protocol):
             self, listener: Callable[[str, str, list[str], int], None]) -> None:
         """Call ``listener(project, run_id, keys, last_step)`` after each batch this
         store object stores (not for batches other processes store)."""
+        ...
+
+    def watch_changes(self, listener: ChangeListener) -> ChangeFeed | None:
+        """Tell ``listener`` what *other* store objects over the same data commit (see
+        `stepscope.store.changes`), from a thread of its own, until the feed is closed.
+        None when the engine cannot (then callers poll)."""
         ...
 
     # runs

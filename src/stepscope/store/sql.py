@@ -38,6 +38,7 @@ from stepscope.store.base import (
     to_json_text,
 )
 from stepscope.store.batches import KeyPoints, split_by_key
+from stepscope.store.changes import ALERTS, POINTS, RUN, Change, ChangeFeed, ChangeListener
 from stepscope.store.chunks import BLOCK_DTYPE, CHUNK_POINTS, decode_chunk, encode_chunk
 from stepscope.store.run_ids import new_run_id
 from stepscope.types import RunStatus, section_of
@@ -79,6 +80,12 @@ class SqlStore(SqlApiKeys, ABC):
     def add_append_listener(self, listener: AppendListener) -> None:
         """Call ``listener(project, run_id, keys, last_step)`` after each stored batch."""
         self._listeners.append(listener)
+
+    def watch_changes(self, listener: ChangeListener) -> ChangeFeed | None:
+        return None  # an engine with a channel between processes overrides both
+
+    def _announce(self, cur: Cursor, change: Change) -> None:
+        """Tell other store objects about ``change`` when this transaction commits."""
 
     def store_id(self) -> str:
         if self._store_id is None:
@@ -131,6 +138,7 @@ class SqlStore(SqlApiKeys, ABC):
                 created = True
             cur.execute("UPDATE projects SET updated_at = ? WHERE id = ?", (now, project_id))
             record = self._fetch_run(cur, project, run_id)
+            self._announce(cur, Change(RUN, project, run_id))
         return record, created
 
     def get_run(self, project: str, run_id: str) -> RunRecord:
@@ -172,8 +180,20 @@ class SqlStore(SqlApiKeys, ABC):
                 params.extend((RunStatus.CRASHED.value, RunStatus.RUNNING.value))
         put("updated_at", time.time())
         alerts = [check_alert(a) for a in patch.alerts or ()]
+        # A heartbeat alone changes nothing a viewer sees (unless it revives the run):
+        # other servers are not told of the two a second every live run sends.
+        heartbeat_only = patch.heartbeat_at is not None and not alerts \
+            and not patch.clear_color and all(value is None for value in (
+                patch.name, patch.group, patch.tags, patch.notes, patch.color, patch.config,
+                patch.summary, patch.metrics, patch.status))
         with self._transaction() as cur:
-            pk = self._run_pk(cur, project, run_id)
+            cur.execute("SELECT r.pk, r.status FROM runs r JOIN projects p "
+                        "ON p.id = r.project_id WHERE p.name = ? AND r.run_id = ?",
+                        (project, run_id))
+            found = cur.fetchone()
+            if found is None:
+                raise NotFound(f"run {run_id!r} does not exist in project {project!r}")
+            pk = int(found[0])
             cur.execute(f"UPDATE runs SET {', '.join(sets)} WHERE pk = ?", (*params, pk))
             for alert in alerts:
                 cur.execute("INSERT INTO alerts (run_pk, alert_id, level, title, text, step, "
@@ -182,6 +202,10 @@ class SqlStore(SqlApiKeys, ABC):
                             (pk, alert["id"], alert["level"], alert["title"], alert["text"],
                              alert["step"], alert["metric"], alert["source"],
                              alert["created_at"]))
+            if not heartbeat_only or found[1] == RunStatus.CRASHED.value:
+                self._announce(cur, Change(RUN, project, run_id))
+            if alerts:
+                self._announce(cur, Change(ALERTS, project, run_id))
             return self._fetch_run(cur, project, run_id)
 
     def crash_stale_runs(self, heartbeat_before: float) -> list[RunRecord]:
@@ -198,7 +222,10 @@ class SqlStore(SqlApiKeys, ABC):
             cur.execute(f"SELECT {_RUN_COLUMNS}, p.name FROM runs r JOIN projects p "
                         f"ON p.id = r.project_id WHERE r.pk IN ({', '.join('?' * len(pks))}) "
                         "ORDER BY r.pk", pks)
-            return [_run_from_row(row[-1], row[:-1]) for row in cur.fetchall()]
+            records = [_run_from_row(row[-1], row[:-1]) for row in cur.fetchall()]
+            for record in records:
+                self._announce(cur, Change(RUN, record.project, record.id))
+            return records
 
     def list_alerts(self, project: str, run_id: str | None = None, after_id: int = 0,
                     limit: int = 200) -> list[tuple[int, AlertRecord]]:
@@ -318,6 +345,9 @@ class SqlStore(SqlApiKeys, ABC):
                             (to_json_text(auto_summary, "summary"), now, now,
                              RunStatus.CRASHED.value, RunStatus.RUNNING.value, last_step,
                              last_step, pk))
+            if groups:
+                self._announce(cur, Change(POINTS, project, run_id, [g.key for g in groups],
+                                           last_step))
             if batch_id is not None:
                 cursor = batch_id.end
                 cur.execute("INSERT INTO ingest_cursors (run_pk, stream, cursor) "

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -30,7 +31,9 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from stepscope.errors import Conflict, InvalidInput, StepscopeError, StoreUnavailable
+from stepscope.store.changes import CHANNEL, Change, ChangeListener, encode_notice
 from stepscope.store.migrations import latest_version, pending
+from stepscope.store.postgres.listen import PgChangeFeed
 from stepscope.store.postgres.pool import Connection, ConnectionPool
 from stepscope.store.sql import Cursor, SqlStore
 
@@ -113,6 +116,8 @@ class PostgresStore(SqlStore):
                                "not starting with a digit", field="schema")
         self.url = url
         self.schema = schema
+        self.origin = uuid.uuid4().hex[:12]
+        """Names this store object in change notices (it ignores its own)."""
         try:
             given = conninfo_to_dict(url)
             defaults: dict[str, str | int] = {
@@ -123,6 +128,7 @@ class PostgresStore(SqlStore):
         except psycopg.ProgrammingError as exc:
             raise StoreUnavailable(f"invalid PostgreSQL URL: {_reason(exc)}") from exc
         self._pool = ConnectionPool(self._connect, pool_size)
+        self._feeds: list[PgChangeFeed] = []
         try:
             self._migrate()
         except BaseException:
@@ -207,7 +213,21 @@ class PostgresStore(SqlStore):
             cur.release()
 
     def close(self) -> None:
+        for feed in self._feeds:
+            feed.close()
         self._pool.close()
+
+    # -- change notices (stepscope.store.changes) --------------------------------------
+
+    def _announce(self, cur: Cursor, change: Change) -> None:
+        # Sent when the transaction commits, and only if it does.
+        cur.execute("SELECT pg_notify(?, ?)",
+                    (CHANNEL, encode_notice(self.origin, self.schema or "", change)))
+
+    def watch_changes(self, listener: ChangeListener) -> PgChangeFeed:
+        feed = PgChangeFeed(self._connect, self.origin, self.schema or "", listener)
+        self._feeds.append(feed)
+        return feed
 
     # -- schema ------------------------------------------------------------------------
 
