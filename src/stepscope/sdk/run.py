@@ -5,7 +5,8 @@ Step semantics follow wandb: ``log(d)`` records at the current step and advances
 ``log(d, commit=False)`` records without advancing; ``log(d, step=s)`` moves to ``s``
 (recording there, advancing only with ``commit=True``). A step below the current one is
 dropped with a warning, as wandb does, so ``import stepscope as wandb`` scripts behave
-the same.
+the same. A step more than a billion past the highest step logged so far raises
+ValueError (the store would refuse it: `stepscope.store.batches.MAX_STEP_JUMP`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from stepscope.sdk.sinks.base import Sink
 from stepscope.sdk.values import flatten, to_float
 from stepscope.sdk.wal import WalReader, WalWriter
 from stepscope.store.base import PointBatch, RunPatch, RunRecord, to_json_text
+from stepscope.store.batches import MAX_STEP, MAX_STEP_JUMP
 from stepscope.store.keys import check_key
 from stepscope.types import RunStatus
 
@@ -69,6 +71,9 @@ class Run:
         self._lock_fd = lock_fd
         self._lock = threading.Lock()
         self._step = 0 if record.last_step is None else record.last_step + 1
+        # The highest step written so far: an explicit step may not leap more than
+        # MAX_STEP_JUMP past it (the store refuses such a batch, see store.batches).
+        self._reached = 0 if record.last_step is None else record.last_step
         self._key_ids: dict[str, int] = {}
         self._plans: dict[tuple[str, ...], tuple[struct.Struct, tuple[int, ...]]] = {}
         self._metric_defs: dict[str, dict[str, Any]] = dict(record.metrics)
@@ -116,6 +121,7 @@ class Run:
                         except Exception:  # noqa: BLE001 - the slow path says what is wrong
                             pass
                         else:
+                            self._reached = self._step
                             self._step += 1
                             return
         self._log_checked(data, step, commit)
@@ -132,13 +138,18 @@ class Run:
             if isinstance(step, bool) or not hasattr(step, "__index__"):
                 raise TypeError(f"log(): step must be an integer, not {type(step).__name__}")
             step = int(step)
-            if step < 0:
-                raise ValueError(f"log(): step must be >= 0, not {step}")
+            if not 0 <= step <= MAX_STEP:
+                raise ValueError(f"log(): step must be in 0..{MAX_STEP}, not {step}")
         with self._lock:
             if self._finished:
                 raise RunFinishedError(f"run {self.id} is finished; call stepscope.init() "
                                        "to start another")
             if step is not None:
+                if step > self._reached + MAX_STEP_JUMP:
+                    raise ValueError(
+                        f"log(): step {step} leaps more than {MAX_STEP_JUMP:,} steps past the "
+                        f"run's last step {self._reached}; log counters such as tokens as a "
+                        "metric and plot against it (define_metric(step_metric=...))")
                 if step < self._step:
                     warnings.warn(
                         f"log(): step {step} is below the run's current step {self._step}; "
@@ -153,6 +164,7 @@ class Run:
                 key_ids = tuple(self._key_id(key) for key in flat)
                 packer = self._wal.points_struct(len(key_ids))
                 self._wal.add_points(packer, (at, time.time(), *key_ids, *values))
+                self._reached = max(self._reached, at)
                 if flat.keys() == data.keys():
                     self._plans[tuple(data)] = (packer, key_ids)
             if commit:

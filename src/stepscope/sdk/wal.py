@@ -439,7 +439,7 @@ def parse_records(data: bytes, keys: dict[int, str]) -> tuple[PointBatch, list[d
         elif kind == META:
             try:
                 meta = json.loads(payload)
-            except ValueError:
+            except (ValueError, RecursionError):  # nesting beyond the parser's depth
                 raise bad("a META record that is not JSON") from None
             if not isinstance(meta, dict):
                 raise bad("a META record that is not a JSON object")

@@ -13,6 +13,7 @@ from typing import Any
 
 from stepscope.errors import InvalidInput
 from stepscope.store.keys import check_key
+from stepscope.store.text import check_text
 
 ALERT_LEVELS = ("INFO", "WARN", "ERROR")
 ALERT_SOURCES = ("user", "auto")
@@ -58,6 +59,8 @@ def check_alert(raw: object) -> dict[str, Any]:
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         raise InvalidInput(f"alert text must be at most {MAX_TEXT} characters",
                            field="alerts.text")
+    check_text(title, "alerts.title")
+    check_text(text, "alerts.text")
     step = raw.get("step")
     if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 0):
         raise InvalidInput("alert step must be a non-negative integer", field="alerts.step")

@@ -24,6 +24,7 @@ from typing import Any
 
 from stepscope.errors import Conflict, InvalidInput, NotFound
 from stepscope.store.base import check_project
+from stepscope.store.text import check_text
 
 SCOPES = ("read", "write", "admin")
 ALL_PROJECTS = "*"
@@ -95,6 +96,7 @@ class SqlApiKeys(ABC):
         check_scope(scope)
         if name is not None and len(name) > 256:
             raise InvalidInput("a key's name is at most 256 characters", field="name")
+        check_text(name, "name")
         for _ in range(5):  # 8 hex digits of id: a collision is rare, never twice
             key_id, token = new_token()
             record = ApiKey(key_id, project, scope, name, time.time(), None)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -63,8 +63,31 @@ def check_color(color: object) -> str | None:
     return color.lower()
 
 
+MAX_JSON_DEPTH = 64
+"""How deeply a config, summary, metadata or workspace value may nest: far beyond any
+real config, and far below what would exhaust a parser's recursion."""
+
+
+def check_depth(value: object, what: str, limit: int = MAX_JSON_DEPTH) -> None:
+    """`InvalidInput` if lists and dicts nest more than ``limit`` levels deep (checked
+    without recursion, so a hostile value cannot exhaust the stack here)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            raise InvalidInput(f"{what} nests more than {limit} levels deep", field=what)
+        stack.extend((child, depth + 1) for child in children)
+
+
 def to_json_text(value: object, what: str) -> str:
     """JSON text of a config/summary/metadata value; non-finite floats become null."""
+    check_depth(value, what)
     try:
         return json.dumps(value, allow_nan=False, default=_json_default, sort_keys=True)
     except ValueError:

@@ -14,6 +14,13 @@ from stepscope.types import FloatArray, IntArray
 MAX_STEP = 2**53 - 1
 """Steps must fit a JavaScript number exactly, since the dashboard plots them."""
 
+MAX_STEP_JUMP = 10**9
+"""How far a run's steps may leap at once. A step more than this beyond every step the
+run reached before (its last stored step, or 0 for a new run) is refused: it is almost
+surely a bug (a timestamp or a token count passed as ``step``) that would strand every
+later point past an empty billion-step axis. Plot against such counters with
+``define_metric(step_metric=...)`` instead."""
+
 
 @dataclass
 class KeyPoints:
@@ -58,3 +65,24 @@ def split_by_key(batch: PointBatch) -> list[KeyPoints]:
             raise InvalidInput(f"steps of {key!r} go backwards within the batch", field="step")
         groups.append(KeyPoints(key, steps, batch.values[idx], batch.walls[idx]))
     return groups
+
+
+def check_step_jump(groups: list[KeyPoints], base: int | None) -> None:
+    """`InvalidInput` unless every step of the batch lies within `MAX_STEP_JUMP` of a
+    step reached before it: the run's last stored step ``base`` (None: 0), or a
+    smaller step of the same batch."""
+    if not groups:
+        return
+    start = 0 if base is None else base
+    top = max(int(g.steps[-1]) for g in groups)
+    if top <= start + MAX_STEP_JUMP:
+        return  # the usual case, without sorting anything
+    steps = np.unique(np.concatenate([g.steps for g in groups]))
+    chain = np.concatenate(([start], steps[steps > start]))
+    gaps = np.diff(chain)
+    if bool((gaps > MAX_STEP_JUMP).any()):
+        at = int(np.argmax(gaps > MAX_STEP_JUMP))
+        raise InvalidInput(
+            f"step {int(chain[at + 1])} jumps more than {MAX_STEP_JUMP:,} steps past step "
+            f"{int(chain[at])}; steps must not leap that far (plot a counter such as "
+            "tokens with define_metric(step_metric=...))", field="step")

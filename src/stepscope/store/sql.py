@@ -37,10 +37,11 @@ from stepscope.store.base import (
     check_run_id,
     to_json_text,
 )
-from stepscope.store.batches import KeyPoints, split_by_key
+from stepscope.store.batches import KeyPoints, check_step_jump, split_by_key
 from stepscope.store.changes import ALERTS, POINTS, RUN, Change, ChangeFeed, ChangeListener
 from stepscope.store.chunks import BLOCK_DTYPE, CHUNK_POINTS, decode_chunk, encode_chunk
 from stepscope.store.run_ids import new_run_id
+from stepscope.store.text import check_text
 from stepscope.types import RunStatus, section_of
 
 Cursor = Any
@@ -133,8 +134,10 @@ class SqlStore(SqlApiKeys, ABC):
                     "INSERT INTO runs (project_id, run_id, name, run_group, tags, notes, "
                     "config, metadata, status, created_at, updated_at, heartbeat_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (project_id, run_id, spec.name or run_id, spec.group, json.dumps(tags),
-                     spec.notes, config, metadata, RunStatus.RUNNING.value, now, now, now))
+                    (project_id, run_id, check_text(spec.name, "name") or run_id,
+                     check_text(spec.group, "group"), json.dumps(tags),
+                     check_text(spec.notes, "notes"), config, metadata,
+                     RunStatus.RUNNING.value, now, now, now))
                 created = True
             cur.execute("UPDATE projects SET updated_at = ? WHERE id = ?", (now, project_id))
             record = self._fetch_run(cur, project, run_id)
@@ -156,13 +159,13 @@ class SqlStore(SqlApiKeys, ABC):
         if patch.name is not None:
             if not patch.name.strip() or len(patch.name) > 256:
                 raise InvalidInput("name must be 1-256 characters", field="name")
-            put("name", patch.name)
+            put("name", check_text(patch.name, "name"))
         if patch.group is not None:
-            put("run_group", patch.group)
+            put("run_group", check_text(patch.group, "group"))
         if patch.tags is not None:
             put("tags", json.dumps(_check_tags(patch.tags)))
         if patch.notes is not None:
-            put("notes", patch.notes)
+            put("notes", check_text(patch.notes, "notes"))
         if patch.color is not None or patch.clear_color:
             put("color", None if patch.clear_color else check_color(patch.color))
         if patch.config is not None:
@@ -314,9 +317,9 @@ class SqlStore(SqlApiKeys, ABC):
     def _append_locked(self, project: str, run_id: str, groups: list[KeyPoints],
                        batch_id: BatchId | None) -> AppendResult:
         with self._transaction() as cur:
-            cur.execute(f"SELECT r.pk, r.metrics, r.auto_summary FROM runs r JOIN projects p "
-                        f"ON p.id = r.project_id WHERE p.name = ? AND r.run_id = ?"
-                        f"{self.lock_clause}", (project, run_id))
+            cur.execute(f"SELECT r.pk, r.metrics, r.auto_summary, r.last_step FROM runs r "
+                        f"JOIN projects p ON p.id = r.project_id WHERE p.name = ? "
+                        f"AND r.run_id = ?{self.lock_clause}", (project, run_id))
             row = cur.fetchone()
             if row is None:
                 raise NotFound(f"run {run_id!r} does not exist in project {project!r}")
@@ -332,6 +335,7 @@ class SqlStore(SqlApiKeys, ABC):
                 if batch_id.start != cursor:
                     raise Conflict(f"batch starts at {batch_id.start} but the stream's "
                                    f"cursor is {cursor}", field="start", cursor=cursor)
+            check_step_jump(groups, row[3])
             last_step = self._append_groups(cur, pk, groups, metrics, auto_summary)
             if groups:
                 # A stored batch is a sign of life too (clients other than the SDK may

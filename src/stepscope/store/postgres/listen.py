@@ -21,7 +21,7 @@ from stepscope.store.postgres.pool import Connection
 
 log = logging.getLogger("stepscope.store")
 
-WAIT_SECONDS = 0.5
+WAIT_SECONDS = 0.1
 """Longest wait for a notice before the thread checks whether it should stop."""
 
 
