@@ -423,8 +423,10 @@ class SqlStore(SqlApiKeys, ABC):
                          chunk.blocks, chunk.payload))
             if chunk.count < CHUNK_POINTS:
                 new_open = seq
-                self._tails[series_id] = (seq, steps[start:end], values[start:end],
-                                          walls[start:end])
+                # Copies: a slice would keep the whole batch's arrays alive for as long
+                # as the tail stays cached (24 MB per series after a 1M-point append).
+                self._tails[series_id] = (seq, steps[start:end].copy(),
+                                          values[start:end].copy(), walls[start:end].copy())
         if new_open is None:
             self._tails.pop(series_id, None)
         new = group.values
