@@ -76,31 +76,46 @@ def client(url: str, index: int, form: str, batches: int, barrier: Any, results:
         results.put((started, time.perf_counter(), batches * STEPS_PER_BATCH * METRICS))
 
 
+def start_server(where: list[str]) -> tuple[subprocess.Popen[str], str]:
+    """``stepscope serve`` with ``where`` (``--dir D`` or ``--db URL``) on a free port."""
+    server = subprocess.Popen([sys.executable, "-m", "stepscope.cli.main", "serve", *where,
+                               "--port", "0"], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "STEPSCOPE_QUIET": "1"})
+    assert server.stdout is not None
+    url = server.stdout.readline().split(" at ")[1].split()[0].rstrip("/")
+    return server, url
+
+
+def stop_server(server: subprocess.Popen[str]) -> None:
+    server.terminate()
+    server.wait(60)
+    if server.stdout is not None:
+        server.stdout.close()
+
+
+def drive(urls: list[str], form: str) -> float:
+    """Points/s of CLIENTS client processes posting to ``urls`` (round robin)."""
+    ctx = mp.get_context("spawn")
+    barrier, results = ctx.Barrier(CLIENTS), ctx.Queue()
+    procs = [ctx.Process(target=client, args=(urls[i % len(urls)], i, form, BATCHES[form],
+                                              barrier, results)) for i in range(CLIENTS)]
+    for proc in procs:
+        proc.start()
+    spans = [results.get(timeout=600) for _ in procs]
+    for proc in procs:
+        proc.join(60)
+    first = min(s[0] for s in spans)
+    last = max(s[1] for s in spans)
+    return float(sum(s[2] for s in spans) / (last - first))
+
+
 def one_round(form: str) -> float:
     with tempfile.TemporaryDirectory() as tmp:
-        server = subprocess.Popen([sys.executable, "-m", "stepscope.cli.main", "serve",
-                                   "--dir", tmp, "--port", "0"], stdout=subprocess.PIPE,
-                                  text=True, env={**os.environ, "STEPSCOPE_QUIET": "1"})
+        server, url = start_server(["--dir", tmp])
         try:
-            assert server.stdout is not None
-            url = server.stdout.readline().split(" at ")[1].split()[0].rstrip("/")
-            ctx = mp.get_context("spawn")
-            barrier, results = ctx.Barrier(CLIENTS), ctx.Queue()
-            procs = [ctx.Process(target=client, args=(url, i, form, BATCHES[form], barrier,
-                                                      results)) for i in range(CLIENTS)]
-            for proc in procs:
-                proc.start()
-            spans = [results.get(timeout=600) for _ in procs]
-            for proc in procs:
-                proc.join(60)
-            first = min(s[0] for s in spans)
-            last = max(s[1] for s in spans)
-            return float(sum(s[2] for s in spans) / (last - first))
+            return drive([url], form)
         finally:
-            server.terminate()
-            server.wait(60)
-            if server.stdout is not None:
-                server.stdout.close()
+            stop_server(server)
 
 
 def main() -> None:

@@ -8,11 +8,15 @@
 
 Medians of several repeats; ratios are PostgreSQL / SQLite (time per point or per
 query, so above 1 means PostgreSQL is slower). Target: PostgreSQL within 2x of SQLite.
+
+``--scale 20,100,1000`` measures instead how the query behaves as a store fills up:
+after loading each number of 1,000,000-point runs, one series and a panel of 20 runs
+picked at random among all of them (``results/store_scale.json``).
 PostgreSQL is the server at ``STEPSCOPE_BENCH_PG_URL`` (default
 ``postgresql://root@127.0.0.1:5432/test``); the benchmark works in a schema of its own
 and drops it at the end.
 
-    python bench/store_compare_bench.py [--quick]
+    python bench/store_compare_bench.py [--quick | --scale 20,100,1000]
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -143,10 +148,95 @@ def measure(engine: str, store: Store, size: Callable[[], int], steps: int,
     return figures
 
 
+def load_runs(store: Store, first: int, last: int) -> None:
+    """Runs ``long{first}`` .. ``long{last - 1}``, one 1,000,000-point series each."""
+    for r in range(first, last):
+        run_id = f"long{r}"
+        store.create_run("query", RunSpec(id=run_id))
+        values = np.cumsum(np.random.default_rng(r).normal(size=SERIES_POINTS))
+        steps = np.arange(SERIES_POINTS)
+        store.append_batch("query", run_id, PointBatch(
+            ["train/loss"], np.zeros(SERIES_POINTS, np.int64), steps, values,
+            WALL0 + steps * 0.05))
+
+
+def scale_figures(engine: str, store: Store, size: Callable[[], int],
+                  checkpoints: list[int], repeats: int) -> dict[str, float]:
+    """Query latency as the store fills up: after loading each checkpoint's number of
+    runs (1,000,000 points each), one series and a panel of 20 runs chosen at random
+    among all, first touch (never queried before) and warm (median of ``repeats``)."""
+    figures: dict[str, float] = {}
+    loaded = 0
+    rng = np.random.default_rng(1)
+    for runs in checkpoints:
+        start = time.perf_counter()
+        load_runs(store, loaded, runs)
+        rate = (runs - loaded) * SERIES_POINTS / (time.perf_counter() - start)
+        loaded = runs
+        picks = [f"long{r}" for r in rng.choice(runs, PANEL_RUNS + 1,
+                                                        replace=runs <= PANEL_RUNS)]
+        one = SeriesQuery(picks[:1], ["train/loss"], buckets=BUCKETS)
+        panel = SeriesQuery(picks[1:], ["train/loss"], buckets=BUCKETS)
+        first = time.perf_counter()
+        query_series(store, "query", one)
+        first_one = (time.perf_counter() - first) * 1000
+        first = time.perf_counter()
+        query_series(store, "query", panel)
+        first_panel = (time.perf_counter() - first) * 1000
+        at = f"{runs}_runs"
+        figures.update({
+            f"{at}_load_pps": rate,
+            f"{at}_bytes_per_point": size() / (runs * SERIES_POINTS),
+            f"{at}_series_1m_first_ms": first_one,
+            f"{at}_series_1m_ms": median_ms(partial(query_series, store, "query", one),
+                                            repeats),
+            f"{at}_panel_20x1m_first_ms": first_panel,
+            f"{at}_panel_20x1m_ms": median_ms(partial(query_series, store, "query", panel),
+                                              repeats),
+        })
+        print(f"-- {engine}: {runs} runs x {SERIES_POINTS:,} points: "
+              + ", ".join(f"{k.removeprefix(at + '_')}={v:,.1f}" for k, v in figures.items()
+                          if k.startswith(at)), flush=True)
+    return figures
+
+
+def scale(checkpoints: list[int], repeats: int) -> None:
+    """``--scale``: the query at growing numbers of 1M-point runs, both engines."""
+    schema = f"ss_bench_{uuid.uuid4().hex[:12]}"
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "sqlite"
+        sqlite = SqliteStore(directory)
+        try:
+            results["sqlite"] = scale_figures("sqlite", sqlite, lambda: sqlite_bytes(directory),
+                                              checkpoints, repeats)
+        finally:
+            sqlite.close()
+    postgres = PostgresStore(PG_URL, schema=schema)
+    try:
+        results["postgres"] = scale_figures("postgres", postgres,
+                                            lambda: postgres_bytes(schema), checkpoints,
+                                            repeats)
+    finally:
+        postgres.close()
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    figures: dict[str, object] = {"series_points": SERIES_POINTS, "repeats": repeats}
+    for engine, found in results.items():
+        figures.update({f"{engine}_{k}": round(v, 3) for k, v in found.items()})
+    record("store_scale", figures)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps, for a smoke run")
+    parser.add_argument("--scale", metavar="RUNS,...",
+                        help="instead: query latency after loading this many 1M-point runs "
+                             "(e.g. 20,100,1000), both engines -> results/store_scale.json")
     args = parser.parse_args()
+    if args.scale:
+        scale(sorted(int(n) for n in args.scale.split(",")), repeats=7)
+        return
     steps = 2_000 if args.quick else 20_000
     repeats = 3
     schema = f"ss_bench_{uuid.uuid4().hex[:12]}"
