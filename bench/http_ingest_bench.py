@@ -45,7 +45,7 @@ def bodies(form: str, batches: int) -> list[tuple[bytes, int, int]]:
         steps = np.repeat(np.arange(b * STEPS_PER_BATCH, (b + 1) * STEPS_PER_BATCH), METRICS)
         key_index = np.tile(np.arange(METRICS), STEPS_PER_BATCH)
         values = rng.normal(size=steps.shape[0])
-        walls = 1.7e9 + steps * 0.01
+        walls = (1.7e9 + steps * 0.01).astype(np.float64)
         if form == "binary":
             body = encode_records(PointBatch(keys, key_index, steps, values, walls))
         else:

@@ -157,7 +157,7 @@ def load_runs(store: Store, first: int, last: int) -> None:
         steps = np.arange(SERIES_POINTS)
         store.append_batch("query", run_id, PointBatch(
             ["train/loss"], np.zeros(SERIES_POINTS, np.int64), steps, values,
-            WALL0 + steps * 0.05))
+            (WALL0 + steps * 0.05).astype(np.float64)))
 
 
 def scale_figures(engine: str, store: Store, size: Callable[[], int],

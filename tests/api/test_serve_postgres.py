@@ -39,10 +39,10 @@ def test_serve_db_ingests_over_http_and_reads_back(tmp_path: Path, pg_url: str) 
     finally:
         server.stop()
     # A second start over the same schema sees everything (nothing lived in the process).
-    again = ServerProcess(tmp_path / "unused", db=pg_url)
+    second = ServerProcess(tmp_path / "unused", db=pg_url)
     try:
-        url = again.start()
+        url = second.start()
         run = httpx.get(f"{url}/api/v1/projects/team/runs/r1", timeout=30).json()
         assert run["last_step"] == 14
     finally:
-        again.stop()
+        second.stop()
