@@ -200,27 +200,34 @@ def scale_figures(engine: str, store: Store, size: Callable[[], int],
     return figures
 
 
-def scale(checkpoints: list[int], repeats: int) -> None:
-    """``--scale``: the query at growing numbers of 1M-point runs, both engines."""
-    schema = f"ss_bench_{uuid.uuid4().hex[:12]}"
+def on_both_engines(
+        run: Callable[[str, Store, Callable[[], int]], dict[str, float]],
+) -> dict[str, dict[str, float]]:
+    """``run(engine, store, size)`` on a fresh SQLite store and a fresh PostgreSQL schema
+    (dropped afterwards); ``size()`` gives the store's bytes on disk."""
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "sqlite"
         sqlite = SqliteStore(directory)
         try:
-            results["sqlite"] = scale_figures("sqlite", sqlite, lambda: sqlite_bytes(directory),
-                                              checkpoints, repeats)
+            results["sqlite"] = run("sqlite", sqlite, lambda: sqlite_bytes(directory))
         finally:
             sqlite.close()
+    schema = f"ss_bench_{uuid.uuid4().hex[:12]}"
     postgres = PostgresStore(PG_URL, schema=schema)
     try:
-        results["postgres"] = scale_figures("postgres", postgres,
-                                            lambda: postgres_bytes(schema), checkpoints,
-                                            repeats)
+        results["postgres"] = run("postgres", postgres, lambda: postgres_bytes(schema))
     finally:
         postgres.close()
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    return results
+
+
+def scale(checkpoints: list[int], repeats: int) -> None:
+    """``--scale``: the query at growing numbers of 1M-point runs, both engines."""
+    results = on_both_engines(partial(scale_figures, checkpoints=checkpoints,
+                                      repeats=repeats))
     figures: dict[str, object] = {"series_points": SERIES_POINTS, "repeats": repeats}
     for engine, found in results.items():
         figures.update({f"{engine}_{k}": round(v, 3) for k, v in found.items()})
@@ -239,24 +246,7 @@ def main() -> None:
         return
     steps = 2_000 if args.quick else 20_000
     repeats = 3
-    schema = f"ss_bench_{uuid.uuid4().hex[:12]}"
-    results: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp) / "sqlite"
-        sqlite = SqliteStore(directory)
-        try:
-            results["sqlite"] = measure("sqlite", sqlite, lambda: sqlite_bytes(directory),
-                                        steps, repeats)
-        finally:
-            sqlite.close()
-    postgres = PostgresStore(PG_URL, schema=schema)
-    try:
-        results["postgres"] = measure("postgres", postgres, lambda: postgres_bytes(schema),
-                                      steps, repeats)
-    finally:
-        postgres.close()
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    results = on_both_engines(partial(measure, steps=steps, repeats=repeats))
     figures: dict[str, object] = {"steps_x_keys": f"{steps} x {len(KEYS)}",
                                   "repeats": repeats}
     for engine, found in results.items():

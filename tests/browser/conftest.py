@@ -9,7 +9,6 @@ provides both.
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,10 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.api.conftest import running_server
 
 from stepscope.demo import populate
-from stepscope.server.app import create_app
-from stepscope.server.runner import bind, make_server, open_store, url_of
+from stepscope.server.runner import open_store
 from stepscope.server.static import STATIC_DIR
 from stepscope.store.base import RunFilter, Store
 
@@ -73,6 +72,16 @@ class DemoServer:
         body: dict[str, Any] = response.json()
         return body
 
+    def wait_state(self, project: str, check: Any, timeout: float = 5.0) -> dict[str, Any]:
+        """Poll the stored workspace until ``check(state)`` holds; return the state."""
+        deadline = time.monotonic() + timeout
+        while True:
+            state: dict[str, Any] = self.workspace(project)["state"]
+            if check(state):
+                return state
+            assert time.monotonic() < deadline, f"workspace never matched; last: {state}"
+            time.sleep(0.1)
+
     def reset_workspace(self, project: str) -> None:
         for _ in range(5):
             version = self.workspace(project)["version"]
@@ -98,25 +107,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         populate.fill_rl_example(data_dir)
         ids = {project: {r.name: r.id for r in store.list_runs(project, RunFilter(limit=100))[0]}
                for project in PROJECTS}
-        app = create_app(store, static_dir=static, poll_seconds=0.1, keepalive_seconds=1.0)
-        sock = bind("127.0.0.1", 0)
-        server = make_server(app, sock)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.01)
-        url = url_of(sock).rstrip("/")
-        client = httpx.Client(base_url=f"{url}/api/v1", timeout=30)
-        try:
-            yield DemoServer(url, data_dir, store, client, ids)
-        finally:
-            client.close()
-            server.should_exit = True
-            thread.join(15)
-            sock.close()
-            assert not thread.is_alive(), "server did not stop"
+        with running_server(store, data_dir, static_dir=static, poll_seconds=0.1,
+                            keepalive_seconds=1.0) as live:
+            yield DemoServer(live.url, data_dir, store, live.client, ids)
     finally:
         store.close()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import time
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -27,18 +26,6 @@ INSIGHTS_JSON = re.compile(r"/api/v1/projects/[^/]+/insights\?(.*&)?format=json"
 TWINS = "browser-twins"
 LIVE = "browser-insights-live"
 SIGNAL = "train/signal"
-
-
-def wait_server_state(server: DemoServer, project: str, check: Any,
-                      timeout: float = 5.0) -> dict[str, Any]:
-    """Poll the stored workspace until ``check(state)`` holds; return the state."""
-    deadline = time.monotonic() + timeout
-    while True:
-        state: dict[str, Any] = server.workspace(project)["state"]
-        if check(state):
-            return state
-        assert time.monotonic() < deadline, f"workspace never matched; last: {state}"
-        time.sleep(0.1)
 
 
 def description(page: Any, selector: str) -> str:
@@ -175,7 +162,7 @@ def test_marks_are_drawn_and_turning_them_off_persists(page: Any,
     assert "×" not in canvas_texts(page, sel)
     assert hook(page)["marks"][ACC] >= 3, "only this panel's marks are turned off"
     page.keyboard.press("Escape")
-    state = wait_server_state(demo_server, SEED,
+    state = demo_server.wait_state(SEED,
                               lambda s: s.get("panels", {}).get(KL, {}).get("marks") is False)
     assert state["panels"][KL] == {"marks": False}
     expect(page.get_by_test_id("save-status")).to_have_attribute("data-state", "saved")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -39,18 +38,6 @@ pytestmark = pytest.mark.browser
 KL = "actor/kl_loss"
 ZOOMED = re.compile(r"(^|\s)zoomed(\s|$)")
 HIDDEN_ROW = re.compile(r"(^|\s)ss-hidden-run(\s|$)")
-
-
-def wait_server_state(server: DemoServer, project: str, check: Any,
-                      timeout: float = 5.0) -> dict[str, Any]:
-    """Poll the stored workspace until ``check(state)`` holds; return the state."""
-    deadline = time.monotonic() + timeout
-    while True:
-        state: dict[str, Any] = server.workspace(project)["state"]
-        if check(state):
-            return state
-        assert time.monotonic() < deadline, f"workspace never matched; last: {state}"
-        time.sleep(0.1)
 
 
 def test_seed_workspace_looks_like_the_reference(page: Any, demo_server: DemoServer) -> None:
@@ -103,7 +90,7 @@ def test_pin_moves_panel_to_pinned_and_persists(page: Any, demo_server: DemoServ
     expect(page.locator(panel_sel(KL))).to_have_count(1)
     expect(pin).to_have_attribute("aria-pressed", "true")
     assert page.get_by_test_id("section").first.get_attribute("data-section") == "Pinned"
-    wait_server_state(demo_server, SEED, lambda s: s.get("pins") == [KL])
+    demo_server.wait_state(SEED, lambda s: s.get("pins") == [KL])
 
     page.reload()
     wait_ready(page)
@@ -115,7 +102,7 @@ def test_pin_moves_panel_to_pinned_and_persists(page: Any, demo_server: DemoServ
     page.locator(f'{panel_sel(KL)} [data-testid="panel-pin"]').click()
     expect(actor.locator(panel_sel(KL))).to_have_count(1)
     expect(pinned).to_have_count(0)
-    wait_server_state(demo_server, SEED, lambda s: s.get("pins") == [])
+    demo_server.wait_state(SEED, lambda s: s.get("pins") == [])
 
 
 def test_expand_opens_overlay_and_esc_or_close_closes(page: Any, demo_server: DemoServer) -> None:
@@ -233,7 +220,7 @@ def test_hidden_run_leaves_every_panel(page: Any, demo_server: DemoServer) -> No
     expect(row).to_have_class(HIDDEN_ROW)
     for key in SEED_KEYS:
         wait_colors(page, panel_sel(key), "c.blue === 0 && c.red > 100")
-    wait_server_state(demo_server, SEED, lambda s: s.get("hidden") == [ids["blue"]])
+    demo_server.wait_state(SEED, lambda s: s.get("hidden") == [ids["blue"]])
 
     # After a reload the first query does not even ask for the hidden run.
     with page.expect_request(lambda r: is_series_query(r, SEED)) as req:
@@ -251,7 +238,7 @@ def test_hidden_run_leaves_every_panel(page: Any, demo_server: DemoServer) -> No
         row.get_by_test_id("run-visibility").click()
     for key in SEED_KEYS:
         wait_colors(page, panel_sel(key), "c.blue > 100 && c.red > 100")
-    wait_server_state(demo_server, SEED, lambda s: s.get("hidden") == [])
+    demo_server.wait_state(SEED, lambda s: s.get("hidden") == [])
 
 
 def test_reload_keeps_state(page: Any, demo_server: DemoServer) -> None:
@@ -266,7 +253,7 @@ def test_reload_keeps_state(page: Any, demo_server: DemoServer) -> None:
     page.keyboard.press("Escape")
     page.locator(f'{panel_sel(KL)} [data-testid="panel-expand"]').click()
     expect(page.get_by_test_id("expanded-panel")).to_have_attribute("data-key", KL)
-    wait_server_state(demo_server, SEED, lambda s: s.get("pins") == [acc]
+    demo_server.wait_state(SEED, lambda s: s.get("pins") == [acc]
                       and s.get("hidden") == [ids["red"]]
                       and s.get("panels", {}).get(KL, {}).get("smoothing", {}).get("kind")
                       == "none")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,6 +41,3 @@ def to_float(key: str, value: Any) -> float:
     raise TypeError(f"log(): value of {key!r} is {type(value).__name__}, not a number "
                     "(stepscope logs scalars: int, float, bool, numpy or torch scalars)")
 
-
-def is_finite(value: float) -> bool:
-    return math.isfinite(value)
