@@ -56,7 +56,7 @@ def query_series(store: Store, project: str, query: SeriesQuery) -> list[Envelop
     refs = store.resolve_series(project, query.runs, query.keys)
     if query.x == "step":
         lo, hi = _step_bounds(query.x_range)
-        return [_step_envelope(store, ref, lo, hi, query.buckets) for ref in refs]
+        return [step_envelope(store, ref, lo, hi, query.buckets) for ref in refs]
     out = []
     for ref in refs:
         x, values = _points_on_axis(store, project, ref, query.x)
@@ -91,8 +91,10 @@ def _step_bounds(x_range: tuple[float, float] | None) -> tuple[int | None, int |
             min(int(np.floor(x_range[1])), np.iinfo(np.int64).max))
 
 
-def _step_envelope(store: Store, ref: SeriesRef, lo: int | None, hi: int | None,
-                   buckets: int) -> Envelope:
+def step_envelope(store: Store, ref: SeriesRef, lo: int | None, hi: int | None,
+                  buckets: int) -> Envelope:
+    """The envelope of one resolved series on the step axis over [lo, hi]. With more
+    than ``buckets`` x `BLOCK_POINTS` points in range it reads block statistics only."""
     index = store.chunk_index(ref.series_id, lo, hi)
     blocks = index.blocks
     lo_ = -1 if lo is None else lo

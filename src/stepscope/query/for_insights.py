@@ -8,13 +8,17 @@ from typing import Any
 import numpy as np
 
 from stepscope.insights import MetricSeries
-from stepscope.query.engine import SeriesQuery, query_series, read_points
+from stepscope.query.engine import read_points, step_envelope
 from stepscope.store.base import RunRecord, Store
+from stepscope.store.chunks import BLOCK_POINTS
 
-RAW_LIMIT = 5000
-"""Series up to this many points are analysed point by point; longer ones through a
-2,000-bucket envelope (bucket means, so the analysis cost does not grow with history)."""
-BUCKETS = 2000
+RAW_LIMIT = 100 * 2 * BLOCK_POINTS
+"""Series up to this many points (25,600) are analysed point by point."""
+MAX_BUCKETS = 1000
+"""Longer series are analysed through an envelope of bucket means, with at most this many
+buckets and at least two blocks per bucket, so that it is answered from the chunks' block
+statistics alone and the cost does not grow with the history (the insights engine
+thins series to 1,000 points anyway)."""
 
 
 def load_series(store: Store, project: str, runs: Sequence[RunRecord],
@@ -34,8 +38,8 @@ def load_series(store: Store, project: str, runs: Sequence[RunRecord],
         if ref.count <= RAW_LIMIT:
             steps, values, _ = read_points(store, ref)
         else:
-            (env,) = query_series(store, project, SeriesQuery([ref.run], [ref.key],
-                                                              buckets=BUCKETS))
+            buckets = min(MAX_BUCKETS, ref.count // (2 * BLOCK_POINTS))
+            env = step_envelope(store, ref, None, None, buckets)
             steps, values = env.x.astype(np.int64), env.mean
         out.append(MetricSeries(run=label[ref.run], metric=ref.key, steps=steps,
                                 values=values, goal=goals.get((ref.run, ref.key))))
