@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from stepscope.demo import populate
+from stepscope.insights import analyze
+from stepscope.server.routes import insights as insights_route
 
 from .conftest import LiveServer
 
@@ -60,3 +64,33 @@ def test_unknown_project_is_404(server: LiveServer) -> None:
     response = server.client.get("/projects/nope/insights")
     assert response.status_code == 404
     assert "nope" in response.json()["error"]["message"]
+
+
+def test_a_report_is_reused_until_the_data_changes(
+        seeded: tuple[LiveServer, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    server, (red, blue) = seeded
+    params = {"key": "eval/math-eval/accuracy/mean"}
+    analyses: list[int] = []
+
+    def counted(series: Any) -> Any:
+        analyses.append(len(series))
+        return analyze(series)
+
+    monkeypatch.setattr(insights_route, "analyze", counted)
+
+    def leader() -> str:
+        findings = server.client.get(f"/projects/{SEED}/insights", params=params).json()
+        (final,) = [f for f in findings["findings"] if f["type"] == "final_comparison"]
+        return str(final["leader"])
+
+    assert leader() == "red"
+    assert leader() == "red"
+    assert analyses == [2], "the same data was analysed twice"
+    # Runs are compared where both have data, so both go on: blue ends far higher.
+    for run_id, value in ((blue, 0.9), (red, 0.3)):
+        response = server.post_points(SEED, run_id,
+                                      {"eval/math-eval/accuracy/mean": [value] * 30},
+                                      first_step=31)
+        assert response.status_code == 200, response.text
+    assert leader() == "blue"
+    assert analyses == [2, 2]

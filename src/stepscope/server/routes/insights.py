@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from stepscope.errors import InvalidInput
-from stepscope.insights import analyze, render_markdown, render_text, report_dict
+from stepscope.insights import Report, analyze, render_markdown, render_text, report_dict
 from stepscope.query.for_insights import load_series
 from stepscope.server.responses import json_response
 from stepscope.server.routes.keys import run_ids
@@ -24,6 +26,33 @@ MAX_RUNS = 50
 MAX_KEYS = 100
 
 
+class _ReportCache:
+    """The last few reports, keyed by what they were computed from: the store, the runs
+    (each with its last step and last change) and the keys. A dashboard reloading, or
+    opened twice, gets the same report without analysing every series again; any new
+    point or run change makes a new key."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._reports: OrderedDict[Hashable, Report] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Report]) -> Report:
+        with self._lock:
+            if key in self._reports:
+                self._reports.move_to_end(key)
+                return self._reports[key]
+        report = compute()
+        with self._lock:
+            self._reports[key] = report
+            while len(self._reports) > self._size:
+                self._reports.popitem(last=False)
+        return report
+
+
+_reports = _ReportCache()
+
+
 def _analysis(store: Store, project: str, runs: list[str], keys: list[str],
               fmt: str) -> str | Mapping[str, object]:
     require_project(store, project)
@@ -35,7 +64,9 @@ def _analysis(store: Store, project: str, runs: list[str], keys: list[str],
         chosen: list[str] | None = keys
     else:
         chosen = [k.key for k in store.list_keys(project, [r.id for r in records])][:MAX_KEYS]
-    report = analyze(load_series(store, project, records, chosen))
+    version = tuple((r.id, r.last_step, r.updated_at) for r in records)
+    report = _reports.get((store.store_id(), project, version, tuple(chosen or ())),
+                          lambda: analyze(load_series(store, project, records, chosen)))
     if fmt == "json":
         return report_dict(report)
     return render_markdown(report) if fmt == "markdown" else render_text(report)
